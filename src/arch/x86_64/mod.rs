@@ -1,0 +1,259 @@
+//! Everything crt0 knows about x86_64: the entry point, system calls, the
+//! thread pointer and TLS variant II, the rseq signature, how IFUNC resolvers
+//! are called, CPUID, and the memory primitives the compiler expects.
+
+use core::arch::{asm, global_asm};
+
+use crate::tls::Variant;
+
+pub mod cpu;
+
+// `_start` lives in crt/ so the per-arch entry code stays in one small file.
+#[cfg(not(test))]
+global_asm!(include_str!("../../../crt/x86_64/start.s"), options(att_syntax));
+
+/// System call numbers (arch/x86/entry/syscalls/syscall_64.tbl).
+pub mod nr {
+    pub const READ: usize = 0;
+    pub const WRITE: usize = 1;
+    pub const MMAP: usize = 9;
+    pub const RT_SIGACTION: usize = 13;
+    pub const RT_SIGPROCMASK: usize = 14;
+    pub const GETPID: usize = 39;
+    pub const GETTID: usize = 186;
+    pub const ARCH_PRCTL: usize = 158;
+    pub const EXIT_GROUP: usize = 231;
+    pub const TGKILL: usize = 234;
+    pub const GETCPU: usize = 309;
+    pub const RSEQ: usize = 334;
+}
+
+/// `arch_prctl` code that sets the FS base (asm/prctl.h).
+const ARCH_SET_FS: usize = 0x1002;
+/// AT_HWCAP2 bit the kernel sets when user space may run `wrfsbase` (asm/hwcap2.h).
+const HWCAP2_FSGSBASE: usize = 1 << 1;
+
+/// The kernel compares these 4 bytes, placed before every rseq abort handler,
+/// with the signature given at registration (x86: `0x53053053`).
+pub const RSEQ_SIG: u32 = 0x5305_3053;
+
+/// x86_64 uses TLS variant II: the TLS block sits just below the thread pointer.
+pub const TLS_VARIANT: Variant = Variant::II;
+
+/// The thread control block at the thread pointer. Compilers hard-code two of
+/// its offsets: `%fs:0` must hold the thread pointer itself (local-exec and
+/// initial-exec TLS read it to compute addresses), and `-fstack-protector`
+/// reads the canary at `%fs:0x28`. The other words keep glibc's layout so that
+/// code reading them (a debugger, `pthread_self`-style `%fs:0x10`) finds
+/// what it expects.
+#[repr(C, align(64))]
+pub struct Tcb {
+    /// `%fs:0x00`: the thread pointer itself.
+    pub self_ptr: *mut Tcb,
+    /// `%fs:0x08`: the dynamic thread vector; static executables have none.
+    pub dtv: usize,
+    /// `%fs:0x10`: glibc's `header.self`.
+    pub self_ptr2: *mut Tcb,
+    _reserved: [usize; 2],
+    /// `%fs:0x28`: the stack-protector canary.
+    pub stack_guard: usize,
+    /// `%fs:0x30`: glibc's pointer guard; unused, kept zero.
+    pub pointer_guard: usize,
+    _reserved2: usize,
+}
+
+/// Size of the TCB; the runtime's per-thread data follows it.
+pub const TCB_SIZE: usize = core::mem::size_of::<Tcb>();
+
+/// Fills the TCB at `tp` for a new thread.
+///
+/// # Safety
+/// `tp` must point to `TCB_SIZE` writable bytes aligned to 64.
+pub unsafe fn init_tcb(tp: *mut u8, canary: usize) {
+    let tcb = tp.cast::<Tcb>();
+    // SAFETY: the caller guarantees the memory; every field is written.
+    unsafe {
+        tcb.write(Tcb {
+            self_ptr: tcb,
+            dtv: 0,
+            self_ptr2: tcb,
+            _reserved: [0; 2],
+            stack_guard: canary,
+            pointer_guard: 0,
+            _reserved2: 0,
+        })
+    };
+}
+
+/// Makes `tp` this thread's thread pointer: `wrfsbase` when the kernel allows
+/// it (no syscall), otherwise `arch_prctl(ARCH_SET_FS)`. Returns the method's
+/// name for the start-up trace, or `None` if the kernel refused.
+///
+/// # Safety
+/// `tp` must point to an initialised TCB that outlives the thread; every TLS
+/// access after this call goes through it.
+pub unsafe fn set_thread_pointer(tp: *mut u8, hwcap2: usize) -> Option<&'static str> {
+    if hwcap2 & HWCAP2_FSGSBASE != 0 {
+        // SAFETY: AT_HWCAP2 says CR4.FSGSBASE is set, so wrfsbase cannot fault.
+        unsafe { asm!("wrfsbase {}", in(reg) tp, options(nostack, preserves_flags)) };
+        Some("wrfsbase")
+    } else {
+        // SAFETY: arch_prctl only reads its integer arguments.
+        let r = unsafe { syscall2(nr::ARCH_PRCTL, ARCH_SET_FS, tp as usize) };
+        (r == 0).then_some("arch_prctl")
+    }
+}
+
+/// The current thread pointer, read from the TCB's self pointer at `%fs:0`.
+#[inline(always)]
+pub fn thread_pointer() -> *mut u8 {
+    let tp: *mut u8;
+    // SAFETY: reads one word through %fs; crt0 sets the thread pointer
+    // before any code that can call this runs.
+    unsafe { asm!("mov {}, qword ptr fs:0", out(reg) tp, options(nostack, readonly, preserves_flags)) };
+    tp
+}
+
+/// Calls an IRELATIVE resolver the way glibc does on x86_64: no arguments
+/// (resolvers read CPUID themselves, e.g. through `__builtin_cpu_supports`).
+///
+/// # Safety
+/// `resolver` must be the address of a function that returns an address.
+pub unsafe fn call_ifunc_resolver(resolver: usize, _hwcap: usize, _hwcap2: usize) -> usize {
+    // SAFETY: per the caller, this is a resolver with the C ABI.
+    unsafe {
+        let f: extern "C" fn() -> usize = core::mem::transmute(resolver);
+        f()
+    }
+}
+
+/// Relocation type of an IRELATIVE relocation (R_X86_64_IRELATIVE).
+pub const R_IRELATIVE: u32 = 37;
+
+/// A system call with no argument; returns the raw result (-errno on error).
+///
+/// # Safety
+/// The arguments must be valid for the system call `n`.
+#[inline(always)]
+pub unsafe fn syscall0(n: usize) -> isize {
+    let ret: isize;
+    // SAFETY: per the caller; `syscall` clobbers only rcx and r11.
+    unsafe {
+        asm!("syscall", inlateout("rax") n as isize => ret, lateout("rcx") _, lateout("r11") _,
+             options(nostack, preserves_flags));
+    }
+    ret
+}
+
+/// A system call with 1 argument; returns the raw result (-errno on error).
+///
+/// # Safety
+/// The arguments must be valid for the system call `n`.
+#[inline(always)]
+pub unsafe fn syscall1(n: usize, a: usize) -> isize {
+    let ret: isize;
+    // SAFETY: per the caller; `syscall` clobbers only rcx and r11.
+    unsafe {
+        asm!("syscall", inlateout("rax") n as isize => ret, in("rdi") a, lateout("rcx") _, lateout("r11") _,
+             options(nostack, preserves_flags));
+    }
+    ret
+}
+
+/// A system call with 2 arguments; returns the raw result (-errno on error).
+///
+/// # Safety
+/// The arguments must be valid for the system call `n`.
+#[inline(always)]
+pub unsafe fn syscall2(n: usize, a: usize, b: usize) -> isize {
+    let ret: isize;
+    // SAFETY: per the caller; `syscall` clobbers only rcx and r11.
+    unsafe {
+        asm!("syscall", inlateout("rax") n as isize => ret, in("rdi") a, in("rsi") b, lateout("rcx") _, lateout("r11") _,
+             options(nostack, preserves_flags));
+    }
+    ret
+}
+
+/// A system call with 3 arguments; returns the raw result (-errno on error).
+///
+/// # Safety
+/// The arguments must be valid for the system call `n`.
+#[inline(always)]
+pub unsafe fn syscall3(n: usize, a: usize, b: usize, c: usize) -> isize {
+    let ret: isize;
+    // SAFETY: per the caller; `syscall` clobbers only rcx and r11.
+    unsafe {
+        asm!("syscall", inlateout("rax") n as isize => ret, in("rdi") a, in("rsi") b, in("rdx") c, lateout("rcx") _, lateout("r11") _,
+             options(nostack, preserves_flags));
+    }
+    ret
+}
+
+/// A system call with 4 arguments; returns the raw result (-errno on error).
+///
+/// # Safety
+/// The arguments must be valid for the system call `n`.
+#[inline(always)]
+pub unsafe fn syscall4(n: usize, a: usize, b: usize, c: usize, d: usize) -> isize {
+    let ret: isize;
+    // SAFETY: per the caller; `syscall` clobbers only rcx and r11.
+    unsafe {
+        asm!("syscall", inlateout("rax") n as isize => ret, in("rdi") a, in("rsi") b, in("rdx") c, in("r10") d, lateout("rcx") _, lateout("r11") _,
+             options(nostack, preserves_flags));
+    }
+    ret
+}
+
+/// A system call with 6 arguments; returns the raw result (-errno on error).
+///
+/// # Safety
+/// The arguments must be valid for the system call `n`.
+#[inline(always)]
+pub unsafe fn syscall6(n: usize, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize) -> isize {
+    let ret: isize;
+    // SAFETY: per the caller; `syscall` clobbers only rcx and r11.
+    unsafe {
+        asm!("syscall", inlateout("rax") n as isize => ret, in("rdi") a, in("rsi") b, in("rdx") c, in("r10") d, in("r8") e, in("r9") f, lateout("rcx") _, lateout("r11") _,
+             options(nostack, preserves_flags));
+    }
+    ret
+}
+
+/// Copies `n` bytes forward with `rep movsb`, fast on every CPU with ERMS
+/// and immune to the compiler turning it back into a `memcpy` call.
+///
+/// # Safety
+/// `dst` and `src` must be valid for `n` bytes; overlap only if `dst <= src`.
+#[inline(always)]
+pub unsafe fn copy_forward(dst: *mut u8, src: *const u8, n: usize) {
+    // SAFETY: per the caller; the direction flag is clear by the ABI.
+    unsafe { asm!("rep movsb", inout("rcx") n => _, inout("rdi") dst => _, inout("rsi") src => _, options(nostack, preserves_flags)) };
+}
+
+/// Copies `n` bytes backward (for overlapping `memmove` with `dst > src`).
+///
+/// # Safety
+/// `dst` and `src` must be valid for `n` bytes.
+#[inline(always)]
+pub unsafe fn copy_backward(dst: *mut u8, src: *const u8, n: usize) {
+    // SAFETY: per the caller; std/cld bracket the copy so the ABI's
+    // clear direction flag holds again afterwards.
+    unsafe {
+        asm!("std", "rep movsb", "cld",
+             inout("rcx") n => _,
+             inout("rdi") dst.wrapping_add(n).wrapping_sub(1) => _,
+             inout("rsi") src.wrapping_add(n).wrapping_sub(1) => _,
+             options(nostack))
+    };
+}
+
+/// Fills `n` bytes with `byte` using `rep stosb`.
+///
+/// # Safety
+/// `dst` must be valid for `n` bytes.
+#[inline(always)]
+pub unsafe fn fill(dst: *mut u8, byte: u8, n: usize) {
+    // SAFETY: per the caller.
+    unsafe { asm!("rep stosb", inout("rcx") n => _, inout("rdi") dst => _, in("al") byte, options(nostack, preserves_flags)) };
+}

@@ -1,0 +1,195 @@
+//! argc, argv and envp: read once from the initial stack, then offered as a
+//! Rust API. Nothing here allocates or makes a system call.
+//!
+//! The kernel lays the stack out as (System V ABI, "Process Initialization"):
+//! `argc, argv[0..argc], NULL, envp[0..], NULL, auxv pairs..., AT_NULL`.
+
+use core::ffi::{c_char, CStr};
+use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering::Relaxed};
+
+use crate::settings;
+
+static ARGC: AtomicUsize = AtomicUsize::new(0);
+static ARGV: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
+static ENVP: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
+static ENVC: AtomicUsize = AtomicUsize::new(0);
+
+/// The pieces of the initial stack, as pointers into it.
+#[derive(Clone, Copy, Debug)]
+pub struct InitialStack {
+    pub argc: usize,
+    pub argv: *mut *const c_char,
+    pub envp: *mut *const c_char,
+    pub envc: usize,
+    pub auxv: *const usize,
+}
+
+/// Walks the initial stack. Pure: also used on fake stacks by the unit tests.
+///
+/// # Safety
+/// `sp` must point to a stack laid out as the kernel does for execve.
+pub unsafe fn parse(sp: *const usize) -> InitialStack {
+    // SAFETY: per the caller, argc is followed by argc+1 argv slots, then the
+    // NULL-terminated envp array, then auxv.
+    unsafe {
+        let argc = *sp;
+        let argv = sp.add(1) as *mut *const c_char;
+        let envp = argv.add(argc + 1);
+        let mut envc = 0;
+        while !(*envp.add(envc)).is_null() {
+            envc += 1;
+        }
+        InitialStack { argc, argv, envp, envc, auxv: envp.add(envc + 1) as *const usize }
+    }
+}
+
+/// Phase 1: records argc/argv/envp and reads crt0's own settings (`CRT0_*`)
+/// from the environment in the same pass. Returns the start of auxv.
+///
+/// # Safety
+/// As [`parse`]; call once, before anything reads the arguments.
+pub unsafe fn init(sp: *const usize) -> InitialStack {
+    // SAFETY: per the caller.
+    let stack = unsafe { parse(sp) };
+    ARGC.store(stack.argc, Relaxed);
+    ARGV.store(stack.argv, Relaxed);
+    ENVP.store(stack.envp, Relaxed);
+    ENVC.store(stack.envc, Relaxed);
+    for i in 0..stack.envc {
+        // SAFETY: i < envc, and every entry is a NUL-terminated string.
+        unsafe { settings::from_env(*stack.envp.add(i)) };
+    }
+    stack
+}
+
+/// The raw `argv` array (without its NULL terminator), as C sees it.
+pub fn argv() -> &'static [*const c_char] {
+    // SAFETY: ARGV/ARGC describe the kernel's argv array, which lives for the
+    // whole process; before phase 1 they are null/0, giving an empty slice.
+    unsafe { slice(ARGV.load(Relaxed), ARGC.load(Relaxed)) }
+}
+
+/// The raw `envp` array (without its NULL terminator).
+pub fn envp() -> &'static [*const c_char] {
+    // SAFETY: as for argv.
+    unsafe { slice(ENVP.load(Relaxed), ENVC.load(Relaxed)) }
+}
+
+unsafe fn slice(p: *mut *const c_char, n: usize) -> &'static [*const c_char] {
+    if p.is_null() {
+        &[]
+    } else {
+        // SAFETY: per the callers, p points to n initialised entries.
+        unsafe { core::slice::from_raw_parts(p, n) }
+    }
+}
+
+/// The command-line arguments: an iterator of C strings that also offers
+/// indexing and the raw slice.
+#[derive(Clone, Copy, Debug)]
+pub struct Args {
+    argv: &'static [*const c_char],
+}
+
+/// The process's arguments (argv[0] included).
+pub fn args() -> Args {
+    Args { argv: argv() }
+}
+
+impl Args {
+    /// Number of arguments (argc).
+    pub fn len(&self) -> usize {
+        self.argv.len()
+    }
+    /// True when argc is 0 (possible: execve with an empty argv).
+    pub fn is_empty(&self) -> bool {
+        self.argv.is_empty()
+    }
+    /// Argument `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&'static CStr> {
+        // SAFETY: every argv entry is a NUL-terminated string the kernel copied.
+        self.argv.get(i).map(|&p| unsafe { CStr::from_ptr(p) })
+    }
+    /// The raw pointers, as `main` receives them.
+    pub fn as_ptrs(&self) -> &'static [*const c_char] {
+        self.argv
+    }
+    /// An iterator over the arguments.
+    pub fn iter(&self) -> impl Iterator<Item = &'static CStr> + 'static {
+        // SAFETY: as in `get`.
+        self.argv.iter().map(|&p| unsafe { CStr::from_ptr(p) })
+    }
+}
+
+impl IntoIterator for Args {
+    type Item = &'static CStr;
+    type IntoIter = core::iter::Map<core::slice::Iter<'static, *const c_char>, fn(&*const c_char) -> &'static CStr>;
+    fn into_iter(self) -> Self::IntoIter {
+        fn cstr(p: &*const c_char) -> &'static CStr {
+            // SAFETY: as in `Args::get`.
+            unsafe { CStr::from_ptr(*p) }
+        }
+        self.argv.iter().map(cstr as fn(&*const c_char) -> &'static CStr)
+    }
+}
+
+/// Splits an environment entry `NAME=value` at its first `=`.
+pub fn split_entry(entry: &[u8]) -> (&[u8], Option<&[u8]>) {
+    match entry.iter().position(|&b| b == b'=') {
+        Some(i) => (&entry[..i], Some(&entry[i + 1..])),
+        None => (entry, None),
+    }
+}
+
+/// The value of environment variable `name` (the first match, as getenv).
+pub fn var(name: &str) -> Option<&'static CStr> {
+    vars().find(|(n, _)| *n == name.as_bytes()).map(|(_, v)| v)
+}
+
+/// All `NAME=value` pairs of the environment; entries without `=` are skipped.
+pub fn vars() -> impl Iterator<Item = (&'static [u8], &'static CStr)> {
+    envp().iter().filter_map(|&p| {
+        // SAFETY: every envp entry is a NUL-terminated string.
+        let entry = unsafe { CStr::from_ptr(p) };
+        let bytes = entry.to_bytes();
+        let (name, value) = split_entry(bytes);
+        value?;
+        // The value is the tail of the same C string, so it is NUL-terminated.
+        // SAFETY: name.len() + 1 <= bytes.len(), inside the string.
+        let v = unsafe { CStr::from_ptr(p.add(name.len() + 1)) };
+        Some((name, v))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_fake_stack() {
+        let a0 = c"prog".as_ptr() as usize;
+        let a1 = c"x".as_ptr() as usize;
+        let e0 = c"A=1".as_ptr() as usize;
+        let stack = [2, a0, a1, 0, e0, 0, 6, 4096, 0, 0];
+        let s = unsafe { parse(stack.as_ptr()) };
+        assert_eq!(s.argc, 2);
+        assert_eq!(s.envc, 1);
+        assert_eq!(unsafe { *s.auxv }, 6);
+        assert_eq!(unsafe { *s.auxv.add(1) }, 4096);
+    }
+
+    #[test]
+    fn parses_empty_argv_and_env() {
+        let stack = [0usize, 0, 0, 0, 0];
+        let s = unsafe { parse(stack.as_ptr()) };
+        assert_eq!((s.argc, s.envc), (0, 0));
+        assert_eq!(s.auxv, unsafe { stack.as_ptr().add(3) });
+    }
+
+    #[test]
+    fn splits_entries() {
+        assert_eq!(split_entry(b"A=b=c"), (&b"A"[..], Some(&b"b=c"[..])));
+        assert_eq!(split_entry(b"A="), (&b"A"[..], Some(&b""[..])));
+        assert_eq!(split_entry(b"NOEQ"), (&b"NOEQ"[..], None));
+    }
+}

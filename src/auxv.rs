@@ -1,0 +1,163 @@
+//! The auxiliary vector: what the kernel tells a new process about itself and
+//! the machine (program headers, page size, hwcaps, random bytes, rseq ABI).
+//! Entries with a type below 64 (every type start-up needs) are copied into a
+//! table in one pass, so each later lookup is one load.
+
+use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+/// Auxiliary vector entry types (include/uapi/linux/auxvec.h).
+pub const AT_NULL: usize = 0;
+pub const AT_PHDR: usize = 3;
+pub const AT_PHENT: usize = 4;
+pub const AT_PHNUM: usize = 5;
+pub const AT_PAGESZ: usize = 6;
+pub const AT_ENTRY: usize = 9;
+pub const AT_UID: usize = 11;
+pub const AT_SECURE: usize = 23;
+pub const AT_PLATFORM: usize = 15;
+pub const AT_HWCAP: usize = 16;
+pub const AT_RANDOM: usize = 25;
+pub const AT_HWCAP2: usize = 26;
+pub const AT_RSEQ_FEATURE_SIZE: usize = 27;
+pub const AT_RSEQ_ALIGN: usize = 28;
+pub const AT_EXECFN: usize = 31;
+pub const AT_SYSINFO_EHDR: usize = 33;
+pub const AT_MINSIGSTKSZ: usize = 51;
+
+const SLOTS: usize = 64;
+
+/// A copy of the small-numbered entries of one vector. A zero value means
+/// "absent or zero"; only then does a lookup walk the vector itself to tell
+/// which (rare: zero-valued entries such as AT_SECURE are seldom asked for).
+/// Keeping no presence bitmap makes the copy loop as short as it can be:
+/// start-up cost is mostly this loop, about 20 entries on current kernels.
+pub struct Table {
+    vector: AtomicUsize,
+    values: [AtomicUsize; SLOTS],
+}
+
+impl Table {
+    pub const fn new() -> Table {
+        Table { vector: AtomicUsize::new(0), values: [const { AtomicUsize::new(0) }; SLOTS] }
+    }
+
+    /// Copies the entries of the vector starting at `auxv`, up to AT_NULL.
+    ///
+    /// # Safety
+    /// `auxv` must point to (type, value) pairs ending with AT_NULL, which
+    /// stay in place for the life of the table.
+    pub unsafe fn fill(&self, auxv: *const usize) {
+        self.vector.store(auxv as usize, Relaxed);
+        let mut p = auxv;
+        loop {
+            // SAFETY: per the caller, every pair up to AT_NULL is readable.
+            let (t, v) = unsafe { (*p, *p.add(1)) };
+            if t == AT_NULL {
+                break;
+            }
+            if let Some(slot) = self.values.get(t) {
+                slot.store(v, Relaxed);
+            }
+            // SAFETY: not at AT_NULL yet, so the next pair exists.
+            p = unsafe { p.add(2) };
+        }
+    }
+
+    /// The value of entry `t`, if the vector has it.
+    #[inline]
+    pub fn get(&self, t: usize) -> Option<usize> {
+        match self.values.get(t).map(|v| v.load(Relaxed)) {
+            Some(v) if v != 0 => Some(v),
+            _ => self.find(t),
+        }
+    }
+
+    /// Walks the vector for entry `t`.
+    #[cold]
+    fn find(&self, t: usize) -> Option<usize> {
+        self.entries().find(|&(k, _)| k == t).map(|(_, v)| v)
+    }
+
+    /// All (type, value) pairs, in the kernel's order.
+    pub fn entries(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let mut p = self.vector.load(Relaxed) as *const usize;
+        core::iter::from_fn(move || {
+            if p.is_null() {
+                return None;
+            }
+            // SAFETY: `fill` recorded a vector that ends with AT_NULL and
+            // stays in place; p never moves past AT_NULL.
+            let (k, v) = unsafe { (*p, *p.add(1)) };
+            if k == AT_NULL {
+                p = core::ptr::null();
+                return None;
+            }
+            // SAFETY: as above.
+            p = unsafe { p.add(2) };
+            Some((k, v))
+        })
+    }
+}
+
+impl Default for Table {
+    fn default() -> Self {
+        Table::new()
+    }
+}
+
+static TABLE: Table = Table::new();
+
+/// Phase 1: reads the process's auxiliary vector.
+///
+/// # Safety
+/// `auxv` must be the vector the kernel placed after envp; call once.
+pub unsafe fn init(auxv: *const usize) {
+    // SAFETY: per the caller; the initial stack lives as long as the process.
+    unsafe { TABLE.fill(auxv) }
+}
+
+/// The value of auxv entry `t` (one of the `AT_*` constants), if present.
+pub fn get(t: usize) -> Option<usize> {
+    TABLE.get(t)
+}
+
+/// Number of entries in the vector (for the trace).
+pub fn len() -> usize {
+    TABLE.entries().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_keeps_entries_and_absence() {
+        let v = [AT_PAGESZ, 4096, AT_HWCAP2, 2, 70, 9, AT_RSEQ_ALIGN, 32, AT_NULL, 0];
+        let t = Table::new();
+        unsafe { t.fill(v.as_ptr()) };
+        assert_eq!(t.entries().count(), 4);
+        assert_eq!(t.get(AT_PAGESZ), Some(4096));
+        assert_eq!(t.get(AT_HWCAP2), Some(2));
+        assert_eq!(t.get(AT_RSEQ_ALIGN), Some(32));
+        assert_eq!(t.get(AT_RSEQ_FEATURE_SIZE), None);
+        assert_eq!(t.get(70), Some(9), "large types are found by walking the vector");
+        assert_eq!(t.get(71), None);
+    }
+
+    #[test]
+    fn zero_values_are_present() {
+        let v = [AT_SECURE, 0, AT_NULL, 0];
+        let t = Table::new();
+        unsafe { t.fill(v.as_ptr()) };
+        assert_eq!(t.get(AT_SECURE), Some(0));
+    }
+
+    #[test]
+    fn empty_vector() {
+        let v = [AT_NULL, 0];
+        let t = Table::new();
+        unsafe { t.fill(v.as_ptr()) };
+        assert_eq!(t.entries().count(), 0);
+        assert_eq!(t.get(AT_PAGESZ), None);
+    }
+}

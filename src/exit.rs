@@ -1,0 +1,116 @@
+//! Leaving the process: `exit` runs the atexit handlers (last registered
+//! first), then `.fini_array` in reverse, then `_fini`, then exit_group.
+//! Each handler and finaliser is taken before it is called, so an `exit`
+//! from inside one continues with the rest instead of starting over.
+
+use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+use spin::Mutex;
+
+use crate::{linker, syscall, trace};
+
+/// Handlers that fit without a heap (POSIX asks for at least 32).
+pub const ATEXIT_MAX: usize = 32;
+
+#[derive(Clone, Copy)]
+enum Handler {
+    /// `atexit(f)`.
+    Plain(extern "C" fn()),
+    /// `__cxa_atexit(f, arg, dso)`: C++ static destructors.
+    WithArg(unsafe extern "C" fn(*mut u8), *mut u8),
+}
+
+struct Handlers {
+    list: [Option<Handler>; ATEXIT_MAX],
+    len: usize,
+}
+
+// SAFETY: the raw argument pointers are only passed back to the function
+// that registered them, as C does.
+unsafe impl Send for Handlers {}
+
+static HANDLERS: Mutex<Handlers> = Mutex::new(Handlers { list: [None; ATEXIT_MAX], len: 0 });
+/// How many `.fini_array` entries (then `_fini`) have been started.
+static FINI_STARTED: AtomicUsize = AtomicUsize::new(0);
+
+fn push(h: Handler) -> Result<(), ()> {
+    let mut hs = HANDLERS.lock();
+    let n = hs.len;
+    let slot = hs.list.get_mut(n).ok_or(())?;
+    *slot = Some(h);
+    hs.len = n + 1;
+    REGISTERED.fetch_add(1, Relaxed);
+    Ok(())
+}
+
+/// Registers `f` to run at `exit`. Fails when the table is full.
+pub fn atexit(f: extern "C" fn()) -> Result<(), ()> {
+    push(Handler::Plain(f))
+}
+
+/// Registers `f(arg)` to run at `exit` (`__cxa_atexit`).
+pub fn atexit_with_arg(f: unsafe extern "C" fn(*mut u8), arg: *mut u8) -> Result<(), ()> {
+    push(Handler::WithArg(f, arg))
+}
+
+/// Handlers registered so far: lets `exit` skip the lock when there are none.
+static REGISTERED: AtomicUsize = AtomicUsize::new(0);
+
+fn pop() -> Option<Handler> {
+    if REGISTERED.load(Relaxed) == 0 {
+        return None;
+    }
+    let mut hs = HANDLERS.lock();
+    let n = hs.len.checked_sub(1)?;
+    hs.len = n;
+    hs.list.get_mut(n)?.take()
+}
+
+/// Runs the exit sequence and ends the process with `status`.
+pub fn exit(status: i32) -> ! {
+    // The lock is not held while a handler runs, so handlers may register
+    // more handlers or call exit.
+    while let Some(h) = pop() {
+        match h {
+            Handler::Plain(f) => f(),
+            // SAFETY: called with the argument it was registered with.
+            Handler::WithArg(f, arg) => unsafe { f(arg) },
+        }
+    }
+    let fini = linker::fini_array();
+    loop {
+        let i = FINI_STARTED.fetch_add(1, Relaxed);
+        if let Some(entry) = fini.iter().rev().nth(i) {
+            if let Some(f) = entry {
+                // SAFETY: `.fini_array` holds the program's finalisers.
+                unsafe { f() };
+            }
+        } else {
+            if i == fini.len() {
+                if let Some(f) = linker::fini_fn() {
+                    // SAFETY: `_fini` is the program's, taking no arguments.
+                    unsafe { f() };
+                }
+            }
+            break;
+        }
+    }
+    trace::phase("exit", |l| {
+        l.int("status", status as i64).num("fini_array", fini.len());
+    });
+    syscall::exit_group(status)
+}
+
+/// Ends the process at once: no handlers, no finalisers.
+pub fn exit_now(status: i32) -> ! {
+    syscall::exit_group(status)
+}
+
+/// Ends the process with SIGABRT, even if the program caught or blocked
+/// it; status 127 if the signal somehow does not end it.
+pub fn abort() -> ! {
+    syscall::raise(6);
+    syscall::reset_and_unblock(6);
+    syscall::raise(6);
+    syscall::exit_group(127)
+}

@@ -1,0 +1,48 @@
+//! Constructors: `.preinit_array` (during PREINIT, before any constructor),
+//! then `_init` if the program has one, then `.init_array`. The linkers sort
+//! `.init_array.NNNNN` sections by priority, so walking the array in order
+//! runs `constructor(101)` before `constructor(102)` before plain constructors.
+
+use core::ffi::c_char;
+
+use crate::linker::{self, InitFn};
+
+/// What `main` gets, and what every array entry gets too (as glibc does).
+#[derive(Clone, Copy)]
+pub struct MainArgs {
+    pub argc: i32,
+    pub argv: *mut *const c_char,
+    pub envp: *mut *const c_char,
+}
+
+unsafe fn run(array: &[Option<InitFn>], a: MainArgs) -> usize {
+    for f in array.iter().flatten() {
+        // SAFETY: per the caller, entries are the program's constructors.
+        unsafe { f(a.argc, a.argv.cast(), a.envp.cast()) };
+    }
+    array.len()
+}
+
+/// Runs `.preinit_array`. Returns its length.
+///
+/// # Safety
+/// Call once, in start-up order.
+pub unsafe fn run_preinit_array(a: MainArgs) -> usize {
+    // SAFETY: per the caller.
+    unsafe { run(linker::preinit_array(), a) }
+}
+
+/// Runs `_init` (if defined) and `.init_array`. Returns whether `_init`
+/// ran and the array's length.
+///
+/// # Safety
+/// Call once, in start-up order, after [`run_preinit_array`].
+pub unsafe fn run_init_array(a: MainArgs) -> (bool, usize) {
+    let init = linker::init_fn();
+    if let Some(f) = init {
+        // SAFETY: `_init` is the program's, taking no arguments.
+        unsafe { f() };
+    }
+    // SAFETY: per the caller.
+    (init.is_some(), unsafe { run(linker::init_array(), a) })
+}

@@ -1,0 +1,43 @@
+//! crt0: a freestanding start-up runtime for static Linux executables.
+//!
+//! The start-up order lives in [`start`](crate::start); each phase has its
+//! own module. See the README for the picture and for how to use crt0 from
+//! Rust and from C.
+#![cfg_attr(not(test), no_std)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![allow(clippy::missing_safety_doc)] // every unsafe fn has a `# Safety` section in prose
+
+#[cfg_attr(target_arch = "x86_64", path = "arch/x86_64/mod.rs")]
+mod arch;
+
+pub mod args;
+pub mod auxv;
+pub mod elf;
+pub mod entry;
+pub mod exit;
+pub mod fatal;
+pub mod ifunc;
+pub mod init_array;
+pub mod io;
+mod linker;
+pub mod mem;
+pub mod rseq;
+mod settings;
+pub mod syscall;
+pub mod tls;
+mod trace;
+
+#[cfg(not(test))]
+mod libc;
+#[cfg(all(not(test), feature = "panic-handler"))]
+mod panic;
+#[cfg(not(test))]
+mod start;
+
+pub use args::{args, var, Args};
+
+/// Debug builds of `core` reference the unwinding personality routine even
+/// with `panic = "abort"`; crt0 programs never unwind.
+#[cfg(not(test))]
+#[no_mangle]
+pub extern "C" fn rust_eh_personality() {}

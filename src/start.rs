@@ -1,0 +1,84 @@
+//! The start-up order, top to bottom. `_start` (crt/<arch>/start.s) calls
+//! `crt0_start` with the initial stack pointer; each phase is one call into
+//! the module that owns it, followed by its trace line.
+
+use core::ffi::{c_char, c_int};
+
+use crate::init_array::MainArgs;
+use crate::{args, auxv, exit, ifunc, init_array, rseq, trace, tls};
+
+extern "C" {
+    /// The program's `main`, C or Rust.
+    fn main(argc: c_int, argv: *mut *const c_char, envp: *mut *const c_char) -> c_int;
+}
+
+/// Runs the program: from the initial stack to `exit`.
+///
+/// # Safety
+/// Only `_start` may call this, once, with the stack pointer the kernel gave it.
+#[no_mangle]
+pub unsafe extern "C" fn crt0_start(sp: *const usize) -> ! {
+    // 1. The arguments, the environment (and crt0's CRT0_* settings in it),
+    //    and the auxiliary vector. No allocation, no system call.
+    // SAFETY: sp is the kernel's initial stack.
+    let stack = unsafe { args::init(sp) };
+    // SAFETY: auxv follows envp on that stack.
+    unsafe { auxv::init(stack.auxv) };
+    trace::phase("args", |l| {
+        l.num("argc", stack.argc).num("envc", stack.envc).num("auxv", auxv::len());
+    });
+
+    // 2. Static TLS, the thread control block, the stack-protector canary
+    //    and the thread pointer. From here on, TLS and errno work.
+    // SAFETY: first and only call, before any TLS access.
+    let t = unsafe { tls::init_main_thread() };
+    trace::phase("tls", |l| {
+        l.num("size", t.image.memsz)
+            .num("align", t.image.align)
+            .word("block", if t.from_mmap { "mmap" } else { "static" })
+            .word("tp", t.tp_method)
+            .int("rseq_offset", t.layout.rseq as i64);
+    });
+
+    // 3. The rseq owner: UNSET -> PREINIT (unless rseq is disabled).
+    rseq::preinit();
+    trace::phase("preinit", |_| {});
+
+    // 4. Resolvers and `.preinit_array`, all before rseq registration.
+    // SAFETY: once, after TLS, before any IFUNC symbol is used.
+    let n = unsafe { ifunc::apply_irelative() };
+    trace::phase("irelative", |l| {
+        l.num("count", n);
+    });
+    let n = ifunc::run_resolvers();
+    trace::phase("resolvers", |l| {
+        l.num("count", n).num("cpuid", ifunc::cpuid_runs() as usize);
+    });
+    let a = MainArgs { argc: stack.argc as c_int, argv: stack.argv, envp: stack.envp };
+    // SAFETY: in start-up order.
+    let n = unsafe { init_array::run_preinit_array(a) };
+    trace::phase("preinit_array", |l| {
+        l.num("count", n);
+    });
+
+    // 5. Constructors (which may claim rseq registration as OVERRIDE).
+    // SAFETY: in start-up order.
+    let (init, n) = unsafe { init_array::run_init_array(a) };
+    trace::phase("init_array", |l| {
+        l.num("init", init as usize).num("count", n);
+    });
+
+    // 6. rseq registration for the main thread, unless overridden or disabled.
+    rseq::register_main_thread();
+    trace::phase("rseq", |l| {
+        l.int("cpu", rseq::cpu_id().unwrap_or(-1) as i64)
+            .num("len", rseq::registered_len())
+            .num("size", rseq::__rseq_size.load(core::sync::atomic::Ordering::Relaxed) as usize)
+            .int("errno", rseq::last_errno() as i64);
+    });
+
+    // 7. main, then exit with its status.
+    trace::phase("main", |_| {});
+    // SAFETY: the program defines main with C's signature.
+    exit::exit(unsafe { main(a.argc, a.argv, a.envp) })
+}

@@ -1,0 +1,132 @@
+//! Typed wrappers over the raw system calls crt0 makes. Each returns the
+//! kernel's result as `Result<usize, Errno>`; none touches `errno` (the C
+//! functions in `libc` do that).
+
+use crate::arch::{self, nr};
+
+/// A positive error number from the kernel (asm-generic/errno-base.h).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Errno(pub i32);
+
+impl Errno {
+    pub const EPERM: Errno = Errno(1);
+    pub const ENOENT: Errno = Errno(2);
+    pub const EINVAL: Errno = Errno(22);
+    pub const ENOSYS: Errno = Errno(38);
+}
+
+/// Splits a raw syscall return into a value or an error (-4095..-1 are errors).
+#[inline(always)]
+fn check(ret: isize) -> Result<usize, Errno> {
+    if (-4095..0).contains(&ret) { Err(Errno(-ret as i32)) } else { Ok(ret as usize) }
+}
+
+bitflags::bitflags! {
+    /// mmap's `prot` argument.
+    #[derive(Clone, Copy)]
+    pub struct Prot: usize {
+        const READ = 1;
+        const WRITE = 2;
+        const EXEC = 4;
+    }
+    /// mmap's `flags` argument (the ones crt0 uses).
+    #[derive(Clone, Copy)]
+    pub struct MapFlags: usize {
+        const PRIVATE = 0x02;
+        const ANONYMOUS = 0x20;
+    }
+}
+
+/// write(2).
+///
+/// # Safety
+/// `buf` must be readable for `len` bytes.
+pub unsafe fn write(fd: i32, buf: *const u8, len: usize) -> Result<usize, Errno> {
+    // SAFETY: per the caller.
+    check(unsafe { arch::syscall3(nr::WRITE, fd as usize, buf as usize, len) })
+}
+
+/// read(2).
+///
+/// # Safety
+/// `buf` must be writable for `len` bytes.
+pub unsafe fn read(fd: i32, buf: *mut u8, len: usize) -> Result<usize, Errno> {
+    // SAFETY: per the caller.
+    check(unsafe { arch::syscall3(nr::READ, fd as usize, buf as usize, len) })
+}
+
+/// Writes all of `bytes`, retrying short writes; gives up on the first error.
+pub fn write_all(fd: i32, mut bytes: &[u8]) -> Result<(), Errno> {
+    while !bytes.is_empty() {
+        // SAFETY: the slice is readable for its length.
+        match unsafe { write(fd, bytes.as_ptr(), bytes.len()) } {
+            Ok(0) => return Err(Errno(5)), // EIO: the fd accepts nothing more
+            Ok(n) => bytes = &bytes[n.min(bytes.len())..],
+            Err(Errno(4)) => {} // EINTR: try again
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// An anonymous private mapping of `len` bytes (zero-filled by the kernel).
+pub fn mmap_anonymous(len: usize, prot: Prot) -> Result<*mut u8, Errno> {
+    let flags = MapFlags::PRIVATE | MapFlags::ANONYMOUS;
+    // SAFETY: a new anonymous mapping at an address the kernel picks cannot
+    // alias existing memory.
+    let r = unsafe { arch::syscall6(nr::MMAP, 0, len, prot.bits(), flags.bits(), usize::MAX, 0) };
+    check(r).map(|a| a as *mut u8)
+}
+
+/// exit_group(2): ends every thread of the process.
+pub fn exit_group(status: i32) -> ! {
+    // SAFETY: exit_group takes an integer and does not return.
+    unsafe { arch::syscall1(nr::EXIT_GROUP, status as usize) };
+    // The kernel never returns from exit_group; spin rather than fall through.
+    loop {}
+}
+
+/// getcpu(2): the CPU and NUMA node the caller runs on.
+pub fn getcpu() -> Result<(u32, u32), Errno> {
+    let (mut cpu, mut node) = (0u32, 0u32);
+    // SAFETY: both pointers are to live locals.
+    let r = unsafe { arch::syscall3(nr::GETCPU, &raw mut cpu as usize, &raw mut node as usize, 0) };
+    check(r).map(|_| (cpu, node))
+}
+
+/// rseq(2): registers (flags 0) or unregisters (flags 1) `area`.
+///
+/// # Safety
+/// `area` must stay valid and 32-byte aligned (or `AT_RSEQ_ALIGN`-aligned)
+/// for as long as it is registered: the kernel writes it on every return to
+/// user space.
+pub unsafe fn rseq(area: *mut u8, len: u32, flags: u32, sig: u32) -> Result<(), Errno> {
+    // SAFETY: per the caller.
+    let r = unsafe { arch::syscall4(nr::RSEQ, area as usize, len as usize, flags as usize, sig as usize) };
+    check(r).map(|_| ())
+}
+
+/// Sends `sig` to the calling thread (the tgkill(getpid(), gettid(), sig) idiom).
+pub fn raise(sig: i32) {
+    // SAFETY: getpid, gettid and tgkill take only integers.
+    unsafe {
+        let pid = arch::syscall0(nr::GETPID) as usize;
+        let tid = arch::syscall0(nr::GETTID) as usize;
+        arch::syscall3(nr::TGKILL, pid, tid, sig as usize);
+    }
+}
+
+/// Restores the default action for `sig` and unblocks it, so a following
+/// `raise(sig)` terminates the process even if the program had caught or
+/// blocked it.
+pub fn reset_and_unblock(sig: i32) {
+    let mask: u64 = 1 << (sig - 1);
+    // The kernel's struct sigaction: handler, flags, restorer, mask. SIG_DFL = 0.
+    let act = [0usize; 4];
+    // SAFETY: both structures are live locals of the sizes the kernel expects
+    // (8-byte sigset_t).
+    unsafe {
+        arch::syscall4(nr::RT_SIGACTION, sig as usize, act.as_ptr() as usize, 0, 8);
+        arch::syscall4(nr::RT_SIGPROCMASK, 1 /* SIG_UNBLOCK */, &raw const mask as usize, 0, 8);
+    }
+}

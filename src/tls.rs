@@ -1,0 +1,286 @@
+//! Static TLS: one allocation per thread holding the TLS block (a copy of
+//! PT_TLS: `.tdata` then zeroed `.tbss`), the thread control block the thread
+//! pointer points at, crt0's per-thread data and the thread's rseq area.
+//!
+//! Variant II (x86_64): `[pad | TLS block | TCB | thread data | rseq]`, TP at the TCB.
+//! Variant I (aarch64): `[rseq... thread data | TCB (16 bytes) | pad | TLS block]`, TP at the TCB.
+//! Either way the thread data and the rseq area sit at a fixed offset from
+//! the thread pointer, the same in every thread, which is what `__rseq_offset`
+//! publishes.
+
+use core::cell::UnsafeCell;
+use core::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
+
+use crate::{arch, auxv, elf, fatal, rseq, syscall};
+
+/// Where the TLS block goes relative to the thread pointer (ELF TLS ABI,
+/// Drepper's "ELF Handling For Thread-Local Storage", section 3.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    /// Block above the TCB, at `TP + round_up(tcb_size, p_align)`.
+    I,
+    /// Block below the thread pointer, ending at it.
+    II,
+}
+
+/// crt0's own per-thread data, at a fixed offset from the thread pointer.
+#[repr(C, align(16))]
+pub struct ThreadData {
+    /// The C `errno` (see `__errno_location`).
+    pub errno: i32,
+    _reserved: [u32; 3],
+}
+
+const DATA_SIZE: usize = core::mem::size_of::<ThreadData>();
+
+/// The shape of the pieces that go into a thread's allocation.
+#[derive(Clone, Copy, Debug)]
+pub struct Shape {
+    pub variant: Variant,
+    /// PT_TLS `p_memsz` and `p_align` (0/1 without PT_TLS).
+    pub tls_size: usize,
+    pub tls_align: usize,
+    pub tcb_size: usize,
+    pub tcb_align: usize,
+    /// Bytes and alignment of the rseq area.
+    pub rseq_size: usize,
+    pub rseq_align: usize,
+}
+
+/// Offsets inside a thread's allocation (all computed once per process).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// Bytes to allocate, and the alignment the allocation needs.
+    pub size: usize,
+    pub align: usize,
+    /// Offset of the thread pointer from the start of the allocation.
+    pub tp: usize,
+    /// Offset of the TLS block from the start of the allocation.
+    pub block: usize,
+    /// Offsets of crt0's thread data and of the rseq area from the thread pointer.
+    pub data: isize,
+    pub rseq: isize,
+}
+
+/// Rounds `x` up to a multiple of the power of two `a`.
+const fn round_up(x: usize, a: usize) -> usize {
+    (x + a - 1) & !(a - 1)
+}
+
+const fn max(a: usize, b: usize) -> usize {
+    if a > b { a } else { b }
+}
+
+/// Larger sizes or alignments than this are refused: it keeps every sum
+/// below from overflowing without a check on each.
+pub const LIMIT: usize = 1 << 40;
+
+impl Layout {
+    /// Lays out one thread's allocation. `None` if an alignment is not a
+    /// power of two or a size or alignment is beyond [`LIMIT`].
+    pub const fn new(s: Shape) -> Option<Layout> {
+        let pow2 = s.tls_align.is_power_of_two() && s.tcb_align.is_power_of_two() && s.rseq_align.is_power_of_two();
+        if !pow2 || (s.tls_size | s.tls_align | s.tcb_size | s.rseq_size | s.rseq_align) >= LIMIT {
+            return None;
+        }
+        let align = max(max(s.tls_align, s.tcb_align), max(s.rseq_align, 16));
+        let span = round_up(s.tls_size, s.tls_align);
+        let rseq_span = round_up(s.rseq_size, s.rseq_align);
+        Some(match s.variant {
+            Variant::II => {
+                // align >= tls_align, so TP is also a multiple of tls_align
+                // and the block (TP - span) is aligned exactly.
+                let tp = round_up(span, align);
+                let rseq = round_up(s.tcb_size + DATA_SIZE, s.rseq_align);
+                Layout { size: tp + rseq + rseq_span, align, tp, block: tp - span, data: s.tcb_size as isize, rseq: rseq as isize }
+            }
+            Variant::I => {
+                let below = rseq_span + DATA_SIZE;
+                let tp = round_up(below, align);
+                let block = tp + round_up(s.tcb_size, s.tls_align);
+                Layout { size: block + s.tls_size, align, tp, block, data: -(below as isize), rseq: -(rseq_span as isize) }
+            }
+        })
+    }
+}
+
+/// The TLS initialisation image: `filesz` bytes at `addr` to copy, `memsz`
+/// in all (the rest zero).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Image {
+    pub addr: usize,
+    pub filesz: usize,
+    pub memsz: usize,
+    pub align: usize,
+}
+
+/// A statically allocated home for the main thread's block: no system call
+/// for programs with modest TLS. In `.bss`, so it costs no file bytes.
+#[repr(C, align(64))]
+struct StaticArea(UnsafeCell<[u8; STATIC_AREA_SIZE]>);
+const STATIC_AREA_SIZE: usize = 2048;
+// SAFETY: written only by `init_main_thread`, before any other thread exists.
+unsafe impl Sync for StaticArea {}
+static STATIC_AREA: StaticArea = StaticArea(UnsafeCell::new([0; STATIC_AREA_SIZE]));
+
+// The layout every thread uses, recorded for later threads and for lookups.
+static DATA_OFFSET: AtomicIsize = AtomicIsize::new(0);
+static TLS_READY: AtomicUsize = AtomicUsize::new(0);
+
+/// What phase 2 did, for the trace.
+pub struct Report {
+    pub image: Image,
+    pub layout: Layout,
+    pub from_mmap: bool,
+    pub tp_method: &'static str,
+}
+
+/// Phase 2: builds the main thread's TLS block and TCB, puts the canary in
+/// place and makes the thread pointer point at it.
+///
+/// # Safety
+/// Call once, from the main thread, after `auxv::init` and before any TLS access.
+pub unsafe fn init_main_thread() -> Report {
+    let image = elf::tls_image().unwrap_or_else(|| fatal::die("malformed PT_TLS segment"));
+    let area = rseq::area_shape();
+    let shape = Shape {
+        variant: arch::TLS_VARIANT,
+        tls_size: image.memsz,
+        tls_align: image.align,
+        tcb_size: arch::TCB_SIZE,
+        tcb_align: core::mem::align_of::<arch::Tcb>(),
+        rseq_size: area.size,
+        rseq_align: area.align,
+    };
+    let Some(layout) = Layout::new(shape) else { fatal::die("TLS segment too large") };
+
+    // The static area when the aligned layout fits, else a fresh mapping
+    // large enough to align inside it.
+    let start = STATIC_AREA.0.get() as usize;
+    let base = (start + layout.align - 1) & !(layout.align - 1);
+    let (base, from_mmap) = if base - start + layout.size <= STATIC_AREA_SIZE {
+        (base, false)
+    } else {
+        let len = layout.size + if layout.align > 4096 { layout.align } else { 0 };
+        let prot = syscall::Prot::READ | syscall::Prot::WRITE;
+        let Ok(p) = syscall::mmap_anonymous(len, prot) else { fatal::die("cannot map memory for TLS") };
+        (((p as usize) + layout.align - 1) & !(layout.align - 1), true)
+    };
+    // SAFETY: [base, base + size) lies inside the static area or the mapping,
+    // both zero-filled, so `.tbss` and the rseq area need no clearing.
+    let tp = unsafe { install(base as *mut u8, &layout, &image, canary()) };
+    DATA_OFFSET.store(layout.data, Relaxed);
+    rseq::set_area(layout.rseq, area);
+    // SAFETY: tp points at the TCB just initialised, in memory that lives forever.
+    let Some(tp_method) = (unsafe { arch::set_thread_pointer(tp, auxv::get(auxv::AT_HWCAP2).unwrap_or(0)) }) else {
+        fatal::die("cannot set the thread pointer")
+    };
+    TLS_READY.store(1, Relaxed);
+    Report { image, layout, from_mmap, tp_method }
+}
+
+/// Fills one thread's zeroed allocation at `base`: the TLS image, the TCB,
+/// and cpu_id = -1 (RSEQ_CPU_ID_UNINITIALIZED) in the rseq area. Returns the
+/// thread pointer.
+///
+/// # Safety
+/// `base` must be `layout.align`-aligned, zero-filled and writable for
+/// `layout.size` bytes.
+unsafe fn install(base: *mut u8, layout: &Layout, image: &Image, canary: usize) -> *mut u8 {
+    // SAFETY: every offset comes from `layout`, inside the allocation; the
+    // image lies in the loaded executable.
+    unsafe {
+        if image.filesz != 0 {
+            crate::mem::copy(base.add(layout.block), image.addr as *const u8, image.filesz);
+        }
+        let tp = base.add(layout.tp);
+        arch::init_tcb(tp, canary);
+        rseq::init_area(tp.offset(layout.rseq));
+        tp
+    }
+}
+
+/// The stack-protector canary: 8 of the kernel's 16 AT_RANDOM bytes, with
+/// the lowest byte zeroed so that string functions overrunning a buffer
+/// cannot reproduce it. Without AT_RANDOM (never seen on Linux), the
+/// canary still differs per run through ASLR of the stack.
+fn canary() -> usize {
+    let word = match auxv::get(auxv::AT_RANDOM) {
+        // SAFETY: AT_RANDOM points at 16 bytes on the initial stack.
+        Some(p) if p != 0 => unsafe { (p as *const usize).read_unaligned() },
+        _ => (&raw const STATIC_AREA as usize).rotate_left(17) ^ (canary as fn() -> usize as usize),
+    };
+    word & !0xff
+}
+
+/// True once the main thread's thread pointer is set.
+pub fn ready() -> bool {
+    TLS_READY.load(Relaxed) != 0
+}
+
+/// The calling thread's crt0 data.
+///
+/// # Safety
+/// TLS must be ready ([`ready`]).
+pub unsafe fn thread_data() -> *mut ThreadData {
+    arch::thread_pointer().wrapping_offset(DATA_OFFSET.load(Relaxed)).cast()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(variant: Variant, tls_size: usize, tls_align: usize) -> Shape {
+        Shape { variant, tls_size, tls_align, tcb_size: 64, tcb_align: 64, rseq_size: 32, rseq_align: 32 }
+    }
+
+    #[test]
+    fn variant_ii_puts_the_block_right_below_tp() {
+        for (size, align) in [(0, 1), (1, 1), (24, 8), (100, 64), (8, 4096), (1 << 20, 65536), (70000, 65536)] {
+            let l = Layout::new(shape(Variant::II, size, align)).unwrap();
+            let span = size.div_ceil(align) * align;
+            assert_eq!(l.tp - l.block, span, "TP - block = round_up(memsz, p_align)");
+            assert_eq!(l.block % align, 0);
+            assert_eq!(l.tp % l.align, 0);
+            assert_eq!(l.align % align, 0);
+            assert_eq!((l.tp as isize + l.rseq) % 32, 0, "rseq area 32-aligned");
+            assert!(l.rseq >= 64 + DATA_SIZE as isize && l.data == 64);
+            assert!(l.size >= l.tp + l.rseq as usize + 32);
+        }
+    }
+
+    #[test]
+    fn variant_i_puts_the_block_above_the_tcb() {
+        let mut s = shape(Variant::I, 40, 64);
+        s.tcb_size = 16;
+        s.tcb_align = 16;
+        let l = Layout::new(s).unwrap();
+        assert_eq!(l.block - l.tp, 64, "block at TP + round_up(16, p_align)");
+        assert_eq!(l.size, l.block + 40);
+        assert!(l.rseq < 0 && l.data < l.rseq);
+        assert_eq!((l.tp as isize + l.rseq) % 32, 0);
+        assert!(l.tp as isize + l.data >= 0);
+        s.tls_align = 8;
+        let l = Layout::new(s).unwrap();
+        assert_eq!(l.block - l.tp, 16);
+    }
+
+    #[test]
+    fn larger_rseq_alignment_moves_the_area() {
+        let mut s = shape(Variant::II, 16, 8);
+        s.rseq_size = 64;
+        s.rseq_align = 128;
+        let l = Layout::new(s).unwrap();
+        assert_eq!(l.rseq, 128);
+        assert_eq!(l.tp % 128, 0);
+    }
+
+    #[test]
+    fn rejects_bad_alignment_and_overflow() {
+        assert!(Layout::new(shape(Variant::II, 16, 3)).is_none());
+        assert!(Layout::new(shape(Variant::II, usize::MAX - 10, 64)).is_none());
+        assert!(Layout::new(shape(Variant::I, usize::MAX - 10, 64)).is_none());
+        assert!(Layout::new(shape(Variant::II, 16, LIMIT)).is_none());
+        assert!(Layout::new(shape(Variant::II, LIMIT - 1, 1 << 39)).is_some());
+    }
+}

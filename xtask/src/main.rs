@@ -1,0 +1,108 @@
+//! crt0's benchmark tool: `cargo run -q --release -p xtask -- <command>`.
+
+mod baselines;
+mod child;
+mod measure;
+mod report;
+mod startup;
+mod sysnames;
+mod trace;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage:
+  xtask measure [--env K=V ...] [--expect TEXT] [--argv0 NAME] BINARY [ARGS...]
+      stripped size, syscalls execve..exit, user instructions, exit status of one binary,
+      run in an empty environment plus the --env variables; TEXT may use \\n and \\t;
+      argv[0] is BINARY as given unless --argv0 names it
+  xtask startup [--runs N] [--json FILE] [--env K=V ...]
+      build the baselines into target/bench/ and compare them with crt0's hellos (default N 2000)";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args_os().skip(1);
+    let result = match args.next().as_ref().and_then(|c| c.to_str()) {
+        Some("measure") => measure(args.collect()),
+        Some("startup") => startup(args.collect()),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn measure(args: Vec<OsString>) -> Result<(), String> {
+    let mut env = Vec::new();
+    let mut expect = None;
+    let mut argv0 = None;
+    let mut rest = args.into_iter();
+    let binary = loop {
+        match rest.next() {
+            Some(a) if a == "--env" => env.push(env_var(rest.next())?),
+            Some(a) if a == "--expect" => expect = Some(unescape(&utf8(rest.next(), "--expect")?)),
+            Some(a) if a == "--argv0" => argv0 = Some(rest.next().ok_or("--argv0 needs a name")?),
+            Some(a) => break PathBuf::from(a),
+            None => return Err(USAGE.to_string()),
+        }
+    };
+    let argv: Vec<OsString> = [argv0.unwrap_or_else(|| binary.clone().into())]
+        .into_iter()
+        .chain(rest)
+        .collect();
+    let program = child::Program::new(&binary, &argv, &env).map_err(|e| e.to_string())?;
+    let m = measure::measure(&program, expect.as_deref().map(str::as_bytes))
+        .map_err(|e| e.to_string())?;
+    measure::print(&binary, &m);
+    Ok(())
+}
+
+fn startup(args: Vec<OsString>) -> Result<(), String> {
+    let mut opts = startup::Options {
+        runs: 2000,
+        json: None,
+        env: Vec::new(),
+    };
+    let mut rest = args.into_iter();
+    while let Some(a) = rest.next() {
+        if a == "--runs" {
+            let n = utf8(rest.next(), "--runs")?;
+            opts.runs = n
+                .parse()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or(format!("--runs {n}: not a positive number"))?;
+        } else if a == "--json" {
+            opts.json = Some(PathBuf::from(rest.next().ok_or("--json needs a file")?));
+        } else if a == "--env" {
+            opts.env.push(env_var(rest.next())?);
+        } else {
+            return Err(format!("unknown startup option {a:?}\n{USAGE}"));
+        }
+    }
+    startup::run(&opts).map_err(|e| e.to_string())
+}
+
+fn utf8(arg: Option<OsString>, option: &str) -> Result<String, String> {
+    let arg = arg.ok_or(format!("{option} needs a value"))?;
+    arg.into_string()
+        .map_err(|a| format!("{option} {a:?}: not UTF-8"))
+}
+
+fn env_var(arg: Option<OsString>) -> Result<(String, String), String> {
+    let kv = utf8(arg, "--env")?;
+    let (k, v) = kv
+        .split_once('=')
+        .ok_or(format!("--env {kv}: expected K=V"))?;
+    Ok((k.to_string(), v.to_string()))
+}
+
+/// Shells make a trailing newline awkward to pass, so `--expect 'hello\n'` spells it.
+fn unescape(s: &str) -> String {
+    s.replace("\\n", "\n").replace("\\t", "\t")
+}
