@@ -6,25 +6,34 @@
 
 use core::arch::global_asm;
 
+// `.weakref` rather than `.weak`: it makes a weak reference through a local
+// alias without changing the binding of the symbol itself, so a program that
+// defines `_init` in the same LTO module as this table still links.
 global_asm!(
+    ".weakref crt0_preinit_array_start, __preinit_array_start",
+    ".weakref crt0_preinit_array_end, __preinit_array_end",
+    ".weakref crt0_init_array_start, __init_array_start",
+    ".weakref crt0_init_array_end, __init_array_end",
+    ".weakref crt0_fini_array_start, __fini_array_start",
+    ".weakref crt0_fini_array_end, __fini_array_end",
+    ".weakref crt0_rela_iplt_start, __rela_iplt_start",
+    ".weakref crt0_rela_iplt_end, __rela_iplt_end",
+    ".weakref crt0_init, _init",
+    ".weakref crt0_fini, _fini",
+    ".weakref crt0_resolvers_start, __start_crt0_resolvers",
+    ".weakref crt0_resolvers_end, __stop_crt0_resolvers",
     ".pushsection .data.rel.ro.crt0_linker_symbols, \"aw\"",
     ".balign 8",
     ".globl crt0_linker_symbols",
     ".hidden crt0_linker_symbols",
     "crt0_linker_symbols:",
-    ".quad __preinit_array_start, __preinit_array_end",
-    ".quad __init_array_start, __init_array_end",
-    ".quad __fini_array_start, __fini_array_end",
-    ".quad __rela_iplt_start, __rela_iplt_end",
-    ".quad _init, _fini",
-    ".quad __start_crt0_resolvers, __stop_crt0_resolvers",
+    ".quad crt0_preinit_array_start, crt0_preinit_array_end",
+    ".quad crt0_init_array_start, crt0_init_array_end",
+    ".quad crt0_fini_array_start, crt0_fini_array_end",
+    ".quad crt0_rela_iplt_start, crt0_rela_iplt_end",
+    ".quad crt0_init, crt0_fini",
+    ".quad crt0_resolvers_start, crt0_resolvers_end",
     ".popsection",
-    ".weak __preinit_array_start, __preinit_array_end",
-    ".weak __init_array_start, __init_array_end",
-    ".weak __fini_array_start, __fini_array_end",
-    ".weak __rela_iplt_start, __rela_iplt_end",
-    ".weak _init, _fini",
-    ".weak __start_crt0_resolvers, __stop_crt0_resolvers",
 );
 
 #[repr(C)]

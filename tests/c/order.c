@@ -1,0 +1,85 @@
+/* Start-up hooks from C: a GNU ifunc whose resolver uses gcc's CPU
+ * detection, .preinit_array, _init, constructors with priorities,
+ * destructors, atexit and _fini. Each prints what it sees. */
+#include "util.h"
+
+static void report(const char *who)
+{
+    put(who);
+    put(" owner=");
+    put(owner_name(__atomic_load_n(&__rseq_reg_owner, __ATOMIC_ACQUIRE)));
+    put(" ");
+    kv("cpu_id", crt0_rseq_cpu_id());
+    put("\n");
+}
+
+/* ---- GNU IFUNC ---- */
+static int add_sse2(int a, int b) { return a + b; }
+static int add_plain(int a, int b) { return a + b + 1000; }
+static int resolver_saw_owner = -1, resolver_saw_cpu = 99, resolver_sse2 = -1;
+
+static void *resolve_add(void)
+{
+    __builtin_cpu_init();
+    resolver_sse2 = __builtin_cpu_supports("sse2");
+    resolver_saw_owner = crt0_rseq_owner();
+    resolver_saw_cpu = crt0_rseq_cpu_id();
+    report("ifunc_resolver");
+    return resolver_sse2 ? (void *)add_sse2 : (void *)add_plain;
+}
+int add(int a, int b) __attribute__((ifunc("resolve_add")));
+
+/* ---- arrays ---- */
+static void preinit(int argc, char **argv, char **envp)
+{
+    (void)argv; (void)envp;
+    put("preinit_array ");
+    kv("argc", argc);
+    report("");
+}
+__attribute__((section(".preinit_array"), used)) static void (*preinit_entry)(int, char **, char **) = preinit;
+
+void _init(void) { report("_init"); }
+void _fini(void) { put("_fini\n"); }
+
+__attribute__((constructor)) static void ctor_default(int argc, char **argv, char **envp)
+{
+    (void)argv;
+    put("constructor default ");
+    kv("argc", argc);
+    kv("envp_ok", envp != 0 && envp[0] != 0);
+    report("");
+}
+__attribute__((constructor(102))) static void ctor_102(void) { report("constructor 102"); }
+__attribute__((constructor(101))) static void ctor_101(void) { report("constructor 101"); }
+__attribute__((destructor)) static void dtor(void) { put("destructor\n"); }
+
+static void at_1(void) { put("atexit 1\n"); }
+static void at_2(void) { put("atexit 2\n"); }
+
+int main(int argc, char **argv)
+{
+    report("main");
+    kv("add", add(2, 3));
+    kv("resolver_owner", resolver_saw_owner);
+    kv("resolver_cpu_id", resolver_saw_cpu);
+    kv("sse2", resolver_sse2);
+    put("\n");
+    kv("rseq_size", __rseq_size);
+    kv("rseq_offset", __rseq_offset);
+    kv("rseq_flags", __rseq_flags);
+    kv("cpuid_runs", crt0_cpuid_runs());
+    put("\n");
+    for (int i = 0; i < argc; i++) {
+        put("arg ");
+        put(argv[i]);
+        put("\n");
+    }
+    const char *e = getenv("ORDER_ENV");
+    put("env ORDER_ENV=");
+    put(e ? e : "(unset)");
+    put("\n");
+    atexit(at_1);
+    atexit(at_2);
+    return argc > 1 ? argv[1][0] - '0' : 0;
+}

@@ -1,0 +1,48 @@
+//! Leaving the process: atexit handlers (LIFO, at least 32 without a heap,
+//! exit from inside one), _exit, abort, panics; and the C memory functions.
+
+mod common;
+use common::*;
+
+#[test]
+fn exit_from_an_atexit_handler_finishes_the_rest_once() {
+    for linker in LINKERS {
+        let r = run(&rust("exit", linker), &["nested"], &[]);
+        r.assert_exit(7);
+        assert_eq!(
+            r.lines(),
+            ["33rd accepted=false", "handler calls exit(7) after 28 handlers", "last handler: 31 ran before it"],
+            "{linker:?}"
+        );
+    }
+}
+
+#[test]
+fn underscore_exit_skips_handlers_and_abort_raises_sigabrt() {
+    let p = rust("exit", Linker::Lld);
+    let r = run(&p, &["_exit"], &[]);
+    r.assert_exit(5);
+    assert_eq!(r.stdout, "");
+    let r = run(&p, &["abort"], &[]);
+    assert_eq!((r.code, r.signal), (None, Some(6)));
+}
+
+#[test]
+fn panic_prints_message_and_location_then_aborts() {
+    for linker in LINKERS {
+        let r = run(&rust("panic", linker), &[], &[]);
+        assert_eq!(r.signal, Some(6), "{linker:?}: {r:?}");
+        assert_eq!(
+            r.stderr,
+            "panicked at tests/programs/src/bin/panic.rs:10:9:\nthe test asked for a panic (argc=1)\n",
+            "{linker:?}"
+        );
+    }
+}
+
+#[test]
+fn c_memory_functions_match_a_reference() {
+    let r = run(&c_program("tests/c/mem.c", "mem", &["-fno-builtin"]), &[], &[]);
+    r.assert_exit(0);
+    assert_eq!(r.line("checks"), "checks=2340 failures=0 ");
+}

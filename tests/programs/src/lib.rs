@@ -1,0 +1,63 @@
+//! Helpers shared by the test programs (each program is `src/bin/*.rs`).
+#![no_std]
+
+use core::arch::asm;
+
+mod tls;
+
+/// The rseq `cpu_id` of this thread as crt0's area shows it (-1 before
+/// registration, -2 after a failed one).
+pub fn cpu_id() -> i32 {
+    crt0::rseq::cpu_id().unwrap_or(-100)
+}
+
+/// The CPU getcpu(2) reports, or -1.
+pub fn getcpu() -> i32 {
+    crt0::syscall::getcpu().map_or(-1, |(c, _)| c as i32)
+}
+
+/// Pins the calling thread to `cpu` (sched_setaffinity), so getcpu and the
+/// rseq area can be compared without a migration in between.
+pub fn pin_to(cpu: u32) -> bool {
+    let mut mask = [0u64; 16];
+    mask[(cpu / 64) as usize] |= 1 << (cpu % 64);
+    let r: isize;
+    // SAFETY: sched_setaffinity(0, len, mask) reads `mask` only.
+    unsafe {
+        asm!("syscall", inlateout("rax") 203isize => r, in("rdi") 0, in("rsi") core::mem::size_of_val(&mask),
+             in("rdx") mask.as_ptr(), lateout("rcx") _, lateout("r11") _, options(nostack));
+    }
+    r == 0
+}
+
+/// The owner's name.
+pub fn owner() -> &'static str {
+    crt0::rseq::owner::name(crt0::rseq::owner::get())
+}
+
+/// The stack-protector canary at %fs:0x28.
+pub fn canary() -> u64 {
+    let v: u64;
+    // SAFETY: crt0 set the thread pointer before any program code runs.
+    unsafe { asm!("mov {}, qword ptr fs:0x28", out(reg) v, options(nostack, readonly)) };
+    v
+}
+
+/// Parses a decimal argument.
+pub fn parse(s: &[u8]) -> Option<i32> {
+    let (neg, digits) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, s),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: i32 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add((d - b'0') as i32)?;
+    }
+    Some(if neg { -v } else { v })
+}

@@ -1,0 +1,101 @@
+//! rseq(2) and the registration owner protocol: the three start-up
+//! sequences of the 2019 proposal, registration failures, and what is
+//! published in `__rseq_offset`/`__rseq_size`/`__rseq_flags`.
+
+mod common;
+use common::*;
+
+/// The kernel's feature size for this machine (AT_RSEQ_FEATURE_SIZE), or
+/// 20 (the original ABI) when it reports none.
+fn kernel_feature_size() -> String {
+    let auxv = std::fs::read("/proc/self/auxv").unwrap();
+    let words: Vec<u64> = auxv.chunks(8).map(|c| u64::from_ne_bytes(c.try_into().unwrap())).collect();
+    words.chunks(2).find(|p| p[0] == 27).map_or("20".into(), |p| p[1].to_string())
+}
+
+#[test]
+fn sequence_1_crt0_registers_after_the_constructors() {
+    for linker in LINKERS {
+        let r = run(&rust("claim", linker), &[], &[]);
+        r.assert_exit(0);
+        assert_eq!(r.value("main", "owner"), "LIBC");
+        assert!(r.value("main", "crt0_cpu_id").parse::<i32>().unwrap() >= 0);
+        assert_eq!(r.value("main", "rseq_size"), kernel_feature_size());
+        // A claim after LIBC fails and changes nothing.
+        let r = run(&rust("claim", linker), &[], &[("CLAIM", "main")]);
+        assert_eq!(r.line("main claim"), "main claim before=LIBC claimed=false registered=false after=LIBC");
+        assert_eq!(r.value("main owner", "owner"), "LIBC");
+    }
+}
+
+#[test]
+fn sequence_2_runtime_without_rseq_and_a_constructor_claims_from_unset() {
+    let p = rust("claim", Linker::Lld);
+    let r = run(&p, &[], &[("CRT0_RSEQ", "0"), ("CLAIM", "ctor")]);
+    r.assert_exit(0);
+    assert_eq!(r.line("ctor"), "ctor claim before=UNSET claimed=true registered=true after=OVERRIDE");
+    let main = r.line("main");
+    assert_eq!(field(main, "owner").unwrap(), "OVERRIDE");
+    assert_eq!(field(main, "crt0_cpu_id").unwrap(), "-1", "crt0 left its area alone");
+    assert!(field(main, "own_cpu_id").unwrap().parse::<i32>().unwrap() >= 0, "the owner's area is live");
+    assert_eq!(field(main, "rseq_size").unwrap(), "0");
+    // Nobody claims: the owner stays UNSET for the whole run.
+    let r = run(&p, &[], &[("CRT0_RSEQ", "0")]);
+    assert_eq!(r.line("main"), "main owner=UNSET crt0_cpu_id=-1 own_cpu_id=-1 rseq_size=0");
+    // ... so main itself may still take over.
+    let r = run(&p, &[], &[("CRT0_RSEQ", "0"), ("CLAIM", "main")]);
+    assert_eq!(r.line("main claim"), "main claim before=UNSET claimed=true registered=true after=OVERRIDE");
+}
+
+#[test]
+fn sequence_3_a_constructor_claims_from_preinit_and_crt0_does_not_register() {
+    for linker in LINKERS {
+        let r = run(&rust("claim", linker), &[], &[("CLAIM", "ctor")]);
+        r.assert_exit(0);
+        assert_eq!(r.line("ctor"), "ctor claim before=PREINIT claimed=true registered=true after=OVERRIDE");
+        let main = r.line("main");
+        assert_eq!(field(main, "owner").unwrap(), "OVERRIDE");
+        assert_eq!(field(main, "crt0_cpu_id").unwrap(), "-1");
+        assert!(field(main, "own_cpu_id").unwrap().parse::<i32>().unwrap() >= 0);
+        assert_eq!(field(main, "rseq_size").unwrap(), "0");
+    }
+}
+
+#[test]
+fn registration_failure_is_not_fatal() {
+    // ENOSYS (38): no rseq, as under qemu-user or an old kernel; EPERM (1)
+    // and EINVAL (22): a policy or ABI mismatch.
+    for errno in [38, 1, 22] {
+        for p in [rust("order", Linker::Lld), c_program("tests/c/order.c", "order", &[])] {
+            let r = run_without_rseq(&p, &["3"], &[("CRT0_TRACE", "1")], errno);
+            r.assert_exit(3);
+            assert_eq!(r.value("main", "owner"), "LIBC", "errno {errno}");
+            assert_eq!(r.value("main", "cpu_id"), "-2", "RSEQ_CPU_ID_REGISTRATION_FAILED, errno {errno}");
+            let size = if r.stdout.contains("rseq offset") { r.value("rseq", "size") } else { r.value("rseq_size", "rseq_size") };
+            assert_eq!(size, "0", "errno {errno}");
+            let trace = r.stderr.lines().find(|l| l.starts_with("crt0: phase=rseq ")).unwrap();
+            assert_eq!(field(trace, "errno").unwrap(), errno.to_string());
+            assert_eq!(field(trace, "rseq").unwrap(), "failed");
+        }
+    }
+}
+
+#[test]
+fn crt0_rseq_0_leaves_the_owner_unset() {
+    let r = run(&rust("order", Linker::Lld), &[], &[("CRT0_RSEQ", "0")]);
+    r.assert_exit(0);
+    for hook in ["resolver", "preinit_array", "init_array priority=101", "main"] {
+        assert_eq!(r.value(hook, "owner"), "UNSET", "{hook}");
+        assert_eq!(r.value(hook, "cpu_id"), "-1", "{hook}");
+    }
+    assert_eq!(r.value("rseq", "size"), "0");
+    assert_eq!(r.value("rseq", "registered_len"), "0");
+}
+
+#[test]
+fn published_offset_points_at_the_area_crt0_registered() {
+    let r = run(&c_program("tests/c/order.c", "order", &[]), &[], &[]);
+    // x86_64: the TCB is 64 bytes, crt0's thread data 16, the area 32-aligned after them.
+    assert_eq!(r.value("rseq_size", "rseq_offset"), "96");
+    assert_eq!(r.value("rseq_size", "rseq_size"), kernel_feature_size());
+}

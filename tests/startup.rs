@@ -1,0 +1,140 @@
+//! The start-up order: every hook runs once, in crt0's documented order,
+//! seeing the rseq owner state the protocol promises; arguments and the
+//! environment arrive intact; main's return value is the exit status.
+
+mod common;
+use common::*;
+
+/// The lines a program prints from its hooks, in order, with each hook's name.
+fn hook_order(run: &Run, hooks: &[&str]) -> Vec<String> {
+    run.lines()
+        .into_iter()
+        .filter(|l| hooks.iter().any(|h| l.starts_with(h)))
+        .map(|l| l.split(" owner=").next().unwrap().split(" argc=").next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn rust_hooks_run_in_order_with_both_linkers() {
+    for linker in LINKERS {
+        let r = run(&rust("order", linker), &["6", "two words", "ünï"], &[("ORDER_ENV", "a=b=c")]);
+        r.assert_exit(6);
+        let order = hook_order(&r, &["resolver", "preinit_array", "_init", "init_array", "main argc", "atexit", "fini_array", "_fini"]);
+        assert_eq!(
+            order,
+            [
+                "resolver",
+                "preinit_array",
+                "_init",
+                "init_array priority=101",
+                "init_array priority=102",
+                "init_array priority=default",
+                "main",
+                "atexit 3",
+                "atexit 2",
+                "atexit 1",
+                "fini_array 2",
+                "fini_array 1",
+                "_fini"
+            ],
+            "{linker:?}:\n{}",
+            r.stdout
+        );
+        // Resolvers, .preinit_array and constructors run in PREINIT with rseq unregistered.
+        for hook in ["resolver", "preinit_array", "init_array priority=101", "init_array priority=default"] {
+            assert_eq!(r.value(hook, "owner"), "PREINIT", "{linker:?} {hook}");
+            assert_eq!(r.value(hook, "cpu_id"), "-1", "{linker:?} {hook}");
+        }
+        assert_eq!(r.value("preinit_array", "argc"), "4", "arrays get main's argc");
+        assert_eq!(r.value("init_array priority=101", "argc"), "4");
+        // main runs with crt0 owning a registered area.
+        assert_eq!(r.value("main", "owner"), "LIBC");
+        assert_eq!(r.value("main", "pinned"), "true");
+        assert_eq!(r.value("main", "cpu_id"), r.value("main", "getcpu"), "rseq cpu_id = getcpu(2)");
+        assert_eq!(r.value("main", "popcount"), "8", "the ifunc-resolved function works");
+        assert!(r.value("rseq", "size").parse::<u32>().unwrap() >= 20);
+        assert_eq!(r.value("rseq", "flags"), "0");
+        assert_eq!(r.line("arg 1"), "arg 1=6");
+        assert_eq!(r.line("arg 2"), "arg 2=two words");
+        assert_eq!(r.line("arg 3"), "arg 3=ünï");
+        assert_eq!(r.line("env"), "env ORDER_ENV=a=b=c");
+    }
+}
+
+#[test]
+fn c_hooks_run_in_order() {
+    let p = c_program("tests/c/order.c", "order", &[]);
+    let r = run(&p, &["7", "x"], &[("ORDER_ENV", "from C")]);
+    r.assert_exit(7);
+    let order = hook_order(
+        &r,
+        &["ifunc_resolver", "preinit_array", "_init", "constructor", "main", "atexit", "destructor", "_fini"],
+    );
+    assert_eq!(
+        order,
+        [
+            "ifunc_resolver",
+            "preinit_array",
+            "_init",
+            "constructor 101",
+            "constructor 102",
+            "constructor default",
+            "main",
+            "atexit 2",
+            "atexit 1",
+            "destructor",
+            "_fini"
+        ],
+        "{}",
+        r.stdout
+    );
+    for hook in ["ifunc_resolver", "preinit_array", "_init", "constructor 101", "constructor default"] {
+        assert_eq!(r.value(hook, "owner"), "PREINIT", "{hook}");
+        assert_eq!(r.value(hook, "cpu_id"), "-1", "{hook}");
+    }
+    assert_eq!(r.value("constructor default", "argc"), "3");
+    assert_eq!(r.value("constructor default", "envp_ok"), "1");
+    assert_eq!(r.value("main", "owner"), "LIBC");
+    assert!(r.value("main", "cpu_id").parse::<i32>().unwrap() >= 0);
+    assert_eq!(r.value("add=", "add"), "5", "gcc's __builtin_cpu_supports(\"sse2\") is true on x86_64");
+    assert_eq!(r.value("add=", "resolver_owner"), "1");
+    assert_eq!(r.value("rseq_size", "rseq_flags"), "0");
+    assert_eq!(r.line("env"), "env ORDER_ENV=from C");
+    assert_eq!(r.line("arg x"), "arg x");
+}
+
+#[test]
+fn exit_status_is_mains_return_value() {
+    for status in ["0", "1", "42", "255"] {
+        let r = run(&rust("order", Linker::Lld), &[status], &[]);
+        r.assert_exit(status.parse().unwrap());
+    }
+}
+
+#[test]
+fn argv_and_envp_round_trip() {
+    let long = "x".repeat(100_000);
+    let args = ["", " ", "-", "--flag=value", "tab\there", long.as_str()];
+    let r = run(&rust("order", Linker::Lld), &args, &[("ORDER_ENV", "")]);
+    r.assert_exit(0);
+    for (i, a) in args.iter().enumerate() {
+        assert_eq!(r.line(&format!("arg {}=", i + 1)), format!("arg {}={}", i + 1, a));
+    }
+    assert_eq!(r.line("env"), "env ORDER_ENV=");
+    // No environment at all, and no argv at all (argc = 0 is legal for execve).
+    let r = run(&rust("order", Linker::Lld), &[], &[]);
+    assert!(!r.stdout.contains("env ORDER_ENV"));
+    assert_eq!(r.value("main", "argc"), "1");
+}
+
+#[test]
+fn rust_entry_point_reports_errors_like_std() {
+    let p = rust("entry", Linker::Lld);
+    let r = run(&p, &["a", "b"], &[]);
+    r.assert_exit(0);
+    assert_eq!(r.lines(), ["entry argc=3", "entry arg=a", "entry arg=b"]);
+    let r = run(&p, &["a", "fail", "c"], &[]);
+    r.assert_exit(1);
+    assert_eq!(r.lines(), ["entry argc=4", "entry arg=a"]);
+    assert_eq!(r.stderr, "Error: Asked(\"fail\")\n");
+}

@@ -1,0 +1,129 @@
+//! CRT0_TRACE=1: one line per phase, in order, in the documented format;
+//! and without it, no trace and no extra system call.
+
+mod common;
+use common::*;
+
+const PHASES: [&str; 10] =
+    ["args", "tls", "preinit", "irelative", "resolvers", "preinit_array", "init_array", "rseq", "main", "exit"];
+
+/// Checks one trace line's shape and returns (phase, keys in order).
+fn parse(line: &str) -> (String, Vec<(String, String)>) {
+    let rest = line.strip_prefix("crt0: phase=").unwrap_or_else(|| panic!("bad prefix: {line:?}"));
+    let mut words = rest.split(' ');
+    let phase = words.next().unwrap().to_string();
+    assert!(!phase.is_empty() && phase.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{line:?}");
+    let pairs: Vec<(String, String)> = words
+        .map(|w| {
+            let (k, v) = w.split_once('=').unwrap_or_else(|| panic!("not key=value: {w:?} in {line:?}"));
+            assert!(!k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{line:?}");
+            assert!(!v.is_empty(), "{line:?}");
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    let n = pairs.len();
+    assert!(n >= 2, "{line:?}");
+    assert_eq!(pairs[n - 2].0, "owner", "{line:?}");
+    assert!(["UNSET", "PREINIT", "LIBC", "OVERRIDE"].contains(&pairs[n - 2].1.as_str()), "{line:?}");
+    assert_eq!(pairs[n - 1].0, "rseq", "{line:?}");
+    assert!(["no-tls", "unregistered", "registered", "failed", "disabled"].contains(&pairs[n - 1].1.as_str()), "{line:?}");
+    (phase, pairs)
+}
+
+fn trace_lines(r: &Run) -> Vec<(String, Vec<(String, String)>)> {
+    r.stderr.lines().filter(|l| l.starts_with("crt0: ")).map(parse).collect()
+}
+
+fn get<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
+    &pairs.iter().find(|(k, _)| k == key).unwrap_or_else(|| panic!("no {key} in {pairs:?}")).1
+}
+
+#[test]
+fn trace_has_one_line_per_phase_in_order() {
+    for linker in LINKERS {
+        let r = run(&rust("order", linker), &["9", "x"], &[("CRT0_TRACE", "1"), ("A", "1")]);
+        r.assert_exit(9);
+        let t = trace_lines(&r);
+        let phases: Vec<&str> = t.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(phases, PHASES, "{linker:?}: {}", r.stderr);
+        let by = |p: &str| &t.iter().find(|(q, _)| q == p).unwrap().1;
+        assert_eq!(get(by("args"), "argc"), "3");
+        assert_eq!(get(by("args"), "envc"), "2");
+        assert_eq!(get(by("args"), "rseq"), "no-tls");
+        assert_eq!(get(by("tls"), "owner"), "UNSET");
+        assert_eq!(get(by("tls"), "tp"), if has_fsgsbase() { "wrfsbase" } else { "arch_prctl" });
+        assert_eq!(get(by("preinit"), "owner"), "PREINIT");
+        assert_eq!(get(by("preinit"), "rseq"), "unregistered");
+        assert_eq!(get(by("resolvers"), "count"), "1");
+        assert_eq!(get(by("resolvers"), "cpuid"), "4");
+        assert_eq!(get(by("preinit_array"), "count"), "1");
+        assert_eq!(get(by("init_array"), "count"), "3");
+        assert_eq!(get(by("init_array"), "init"), "1");
+        let rseq = by("rseq");
+        assert_eq!(get(rseq, "owner"), "LIBC");
+        assert_eq!(get(rseq, "rseq"), "registered");
+        assert!(get(rseq, "cpu").parse::<u32>().is_ok());
+        assert_eq!(get(rseq, "len"), "32");
+        assert_eq!(get(by("exit"), "status"), "9");
+        assert_eq!(get(by("exit"), "fini_array"), "2");
+    }
+}
+
+#[test]
+fn trace_shows_ifunc_counts_for_c() {
+    let r = run(&c_program("tests/c/order.c", "order", &[]), &[], &[("CRT0_TRACE", "1")]);
+    let t = trace_lines(&r);
+    let by = |p: &str| &t.iter().find(|(q, _)| q == p).unwrap().1;
+    assert_eq!(get(by("irelative"), "count"), "1");
+    assert_eq!(get(by("irelative"), "owner"), "PREINIT");
+    assert_eq!(get(by("resolvers"), "cpuid"), "0", "no crt0 resolver asked for a CPU feature");
+    // Three constructors of the program and libgcc's __cpu_indicator_init,
+    // which __builtin_cpu_init pulls in.
+    assert_eq!(get(by("init_array"), "count"), "4");
+    assert_eq!(r.value("rseq_size", "cpuid_runs"), "0");
+}
+
+#[test]
+fn disabled_and_failed_states_show_in_the_trace() {
+    let p = rust("order", Linker::Lld);
+    let r = run(&p, &[], &[("CRT0_TRACE", "1"), ("CRT0_RSEQ", "0")]);
+    for (phase, pairs) in trace_lines(&r).iter().skip(1) {
+        assert_eq!(get(pairs, "owner"), "UNSET", "{phase}");
+        assert_eq!(get(pairs, "rseq"), "disabled", "{phase}");
+    }
+    let r = run_without_rseq(&p, &[], &[("CRT0_TRACE", "1")], 38);
+    let t = trace_lines(&r);
+    assert_eq!(get(&t.iter().find(|(q, _)| q == "main").unwrap().1, "rseq"), "failed");
+}
+
+fn has_fsgsbase() -> bool {
+    std::fs::read_to_string("/proc/cpuinfo").unwrap().split_whitespace().any(|w| w == "fsgsbase")
+}
+
+/// The system calls `program` makes, by name, from strace.
+fn syscalls(program: &std::path::Path, env: &[(&str, &str)]) -> Vec<String> {
+    let log = std::env::temp_dir().join(format!("crt0-strace-{}", std::process::id()));
+    let mut c = std::process::Command::new("strace");
+    c.arg("-qq").arg("-o").arg(&log).arg(program).env_clear().envs(env.iter().copied());
+    let r = run_command(c);
+    r.assert_exit(0);
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::remove_file(&log).ok();
+    text.lines().map(|l| l.split('(').next().unwrap().to_string()).filter(|s| !s.starts_with("+++")).collect()
+}
+
+#[test]
+fn without_trace_hello_makes_only_the_necessary_system_calls() {
+    let hello = c_program("examples/c/hello.c", "hello", &[]);
+    let calls = syscalls(&hello, &[]);
+    let expected: &[&str] = if has_fsgsbase() {
+        &["execve", "rseq", "write", "exit_group"]
+    } else {
+        &["execve", "arch_prctl", "rseq", "write", "exit_group"]
+    };
+    assert_eq!(calls, expected);
+    // Tracing writes once per phase to stderr and nothing else.
+    let calls = syscalls(&hello, &[("CRT0_TRACE", "1")]);
+    let writes = calls.iter().filter(|c| *c == "write").count();
+    assert_eq!(writes, 1 + PHASES.len(), "{calls:?}");
+}
