@@ -56,7 +56,8 @@ pub unsafe fn init(sp: *const usize) -> InitialStack {
     ENVP.store(stack.envp, Relaxed);
     ENVC.store(stack.envc, Relaxed);
     for i in 0..stack.envc {
-        // SAFETY: i < envc, and every entry is a NUL-terminated string.
+        // SAFETY: i < envc, and every entry is a NUL-terminated string;
+        // this is phase 1, as `from_env` requires.
         unsafe { settings::from_env(*stack.envp.add(i)) };
     }
     stack

@@ -49,18 +49,56 @@ impl Table {
     pub unsafe fn fill(&self, auxv: *const usize) {
         self.vector.store(auxv as usize, Relaxed);
         let mut p = auxv;
+        // SAFETY: per the caller, every pair up to AT_NULL is readable.
+        let mut t = unsafe { *p };
+        // This loop runs for each of the ~20 entries of every process, so
+        // it is kept short: one unsigned compare both ends it at AT_NULL
+        // (0 - 1 wraps around) and keeps the index inside the table; it
+        // is written test-at-the-bottom (at opt-level "s" LLVM leaves a
+        // top-tested loop with an extra jump per trip); and it copies two
+        // entries per trip, paying the pointer increment once for both.
+        let in_table = |t: usize| t.wrapping_sub(1) < SLOTS - 1;
         loop {
-            // SAFETY: per the caller, every pair up to AT_NULL is readable.
-            let (t, v) = unsafe { (*p, *p.add(1)) };
+            if in_table(t) {
+                loop {
+                    // SAFETY: 1 <= t < SLOTS; t is not AT_NULL, so its
+                    // value and the next pair exist.
+                    unsafe {
+                        self.values.get_unchecked(t).store(*p.add(1), Relaxed);
+                        t = *p.add(2);
+                    }
+                    if !in_table(t) {
+                        // SAFETY: the pair just read exists.
+                        p = unsafe { p.add(2) };
+                        break;
+                    }
+                    // SAFETY: as above, for the second pair of the trip.
+                    unsafe {
+                        self.values.get_unchecked(t).store(*p.add(3), Relaxed);
+                        t = *p.add(4);
+                        p = p.add(4);
+                    }
+                    if !in_table(t) {
+                        break;
+                    }
+                }
+            }
             if t == AT_NULL {
                 break;
             }
-            if let Some(slot) = self.values.get(t) {
-                slot.store(v, Relaxed);
-            }
-            // SAFETY: not at AT_NULL yet, so the next pair exists.
-            p = unsafe { p.add(2) };
+            // SAFETY: p is at an entry other than AT_NULL.
+            p = unsafe { skip_large(p) };
+            // SAFETY: skip_large stops at a readable pair.
+            t = unsafe { *p };
         }
+    }
+
+    /// The raw slot of entry `t`: its value, or 0 when it is absent, zero,
+    /// or beyond the table. One load: for start-up, which reads only
+    /// entries where absent and zero mean the same thing.
+    #[inline(always)]
+    pub fn value(&self, t: usize) -> usize {
+        self.values.get(t).map_or(0, |v| v.load(Relaxed))
     }
 
     /// The value of entry `t`, if the vector has it.
@@ -99,6 +137,27 @@ impl Table {
     }
 }
 
+/// Skips entries whose types are beyond the table (none on current
+/// kernels; only `find` sees them). Out of line, so that the copy loop
+/// stays one tight loop.
+///
+/// # Safety
+/// `p` must point at an entry other than AT_NULL of a vector ending with AT_NULL.
+#[cold]
+#[inline(never)]
+unsafe fn skip_large(mut p: *const usize) -> *const usize {
+    // SAFETY: per the caller, the next pair exists; the loop stops at
+    // AT_NULL or at the first type the table holds.
+    unsafe {
+        loop {
+            p = p.add(2);
+            if *p < SLOTS {
+                return p;
+            }
+        }
+    }
+}
+
 impl Default for Table {
     fn default() -> Self {
         Table::new()
@@ -119,6 +178,14 @@ pub unsafe fn init(auxv: *const usize) {
 /// The value of auxv entry `t` (one of the `AT_*` constants), if present.
 pub fn get(t: usize) -> Option<usize> {
     TABLE.get(t)
+}
+
+/// The value of auxv entry `t`, or 0 when absent: one load, for the many
+/// entries where 0 and "absent" mean the same (AT_HWCAP2, AT_RANDOM, AT_PHDR,
+/// AT_RSEQ_*). `t` must be below 64 to be found.
+#[inline(always)]
+pub fn value(t: usize) -> usize {
+    TABLE.value(t)
 }
 
 /// Number of entries in the vector (for the trace).
@@ -142,6 +209,22 @@ mod tests {
         assert_eq!(t.get(AT_RSEQ_FEATURE_SIZE), None);
         assert_eq!(t.get(70), Some(9), "large types are found by walking the vector");
         assert_eq!(t.get(71), None);
+        assert_eq!(t.value(AT_PAGESZ), 4096);
+        assert_eq!(t.value(AT_RSEQ_FEATURE_SIZE), 0);
+        assert_eq!(t.value(70), 0);
+    }
+
+    #[test]
+    fn types_beyond_the_table_do_not_stop_the_copy() {
+        let v = [70, 1, 64, 2, AT_PAGESZ, 4096, 63, 5, 1000, 3, AT_HWCAP2, 2, AT_NULL, 0];
+        let t = Table::new();
+        unsafe { t.fill(v.as_ptr()) };
+        assert_eq!(t.entries().count(), 6);
+        assert_eq!(t.get(AT_PAGESZ), Some(4096));
+        assert_eq!(t.get(63), Some(5));
+        assert_eq!(t.get(AT_HWCAP2), Some(2));
+        assert_eq!(t.get(64), Some(2));
+        assert_eq!(t.get(1000), Some(3));
     }
 
     #[test]

@@ -24,37 +24,60 @@ pub struct Phdr {
 
 /// The program headers, as mapped by the kernel.
 pub fn phdrs() -> &'static [Phdr] {
-    match (auxv::get(auxv::AT_PHDR), auxv::get(auxv::AT_PHNUM)) {
-        // SAFETY: the kernel maps the headers it points AT_PHDR at.
-        (Some(p), Some(n)) if p != 0 => unsafe { core::slice::from_raw_parts(p as *const Phdr, n) },
-        _ => &[],
+    headers(auxv::value(auxv::AT_PHDR), auxv::value(auxv::AT_PHNUM))
+}
+
+fn headers(addr: usize, n: usize) -> &'static [Phdr] {
+    if addr == 0 {
+        return &[];
+    }
+    // SAFETY: the kernel maps the headers it points AT_PHDR at.
+    unsafe { core::slice::from_raw_parts(addr as *const Phdr, n) }
+}
+
+/// The first header of type `p_type`. The loop runs once per header at
+/// start-up, so it is written test-at-the-bottom: at opt-level "s" LLVM
+/// leaves a top-tested loop with an extra jump per trip.
+fn find(phdrs: &[Phdr], p_type: u32) -> Option<&Phdr> {
+    if phdrs.is_empty() {
+        return None;
+    }
+    let mut i = 0;
+    loop {
+        let p = phdrs.get(i)?;
+        if p.p_type == p_type {
+            return Some(p);
+        }
+        i += 1;
+        if i == phdrs.len() {
+            return None;
+        }
     }
 }
 
-/// Finds PT_TLS in `phdrs`. `Some(Image::default()-like)` without PT_TLS;
+/// What a program without PT_TLS has: an empty image, no alignment constraint.
+const NO_TLS: Image = Image { addr: 0, filesz: 0, memsz: 0, align: 1 };
+
+/// Finds PT_TLS in `phdrs`. `Some(NO_TLS)` without PT_TLS;
 /// `None` if the segment is malformed (alignment not a power of two, or
 /// more file bytes than memory bytes).
 pub fn find_tls(phdrs: &[Phdr], phdr_addr: usize) -> Option<Image> {
-    // The load bias is 0 for static executables and the ASLR slide for
-    // static-PIE: PT_PHDR's link-time address against where AT_PHDR says it is.
-    let (mut bias, mut tls) = (0, None);
-    for p in phdrs {
-        // PT_PHDR and PT_TLS are adjacent numbers: one compare skips the rest.
-        if p.p_type.wrapping_sub(PT_PHDR) < 2 {
-            if p.p_type == PT_TLS {
-                tls = Some(p);
-            } else {
-                bias = phdr_addr.wrapping_sub(p.p_vaddr as usize);
-            }
-        }
-    }
-    let Some(t) = tls else {
-        return Some(Image { addr: 0, filesz: 0, memsz: 0, align: 1 });
+    // Only PT_TLS is looked for in every header; the load bias matters
+    // only when there is a segment to place.
+    let Some(t) = find(phdrs, PT_TLS) else {
+        return Some(NO_TLS);
     };
     let align = if t.p_align == 0 { 1 } else { t.p_align as usize };
     if !align.is_power_of_two() || t.p_filesz > t.p_memsz {
         return None;
     }
+    // The load bias is 0 for static executables and the ASLR slide for
+    // static-PIE: PT_PHDR's link-time address against where AT_PHDR says
+    // it is. PT_PHDR precedes every loadable segment, so this is short.
+    let bias = match find(phdrs, PT_PHDR) {
+        Some(p) => phdr_addr.wrapping_sub(p.p_vaddr as usize),
+        None => 0,
+    };
     Some(Image {
         addr: bias.wrapping_add(t.p_vaddr as usize),
         filesz: t.p_filesz as usize,
@@ -65,7 +88,11 @@ pub fn find_tls(phdrs: &[Phdr], phdr_addr: usize) -> Option<Image> {
 
 /// The TLS image of the running program.
 pub fn tls_image() -> Option<Image> {
-    find_tls(phdrs(), auxv::get(auxv::AT_PHDR).unwrap_or(0))
+    let (addr, n) = (auxv::value(auxv::AT_PHDR), auxv::value(auxv::AT_PHNUM));
+    if addr == 0 || n == 0 {
+        return Some(NO_TLS);
+    }
+    find_tls(headers(addr, n), addr)
 }
 
 #[cfg(test)]

@@ -68,6 +68,33 @@ fn pop() -> Option<Handler> {
 
 /// Runs the exit sequence and ends the process with `status`.
 pub fn exit(status: i32) -> ! {
+    // Small programs register nothing and have no finalisers: for them
+    // this is a few tests and the system call, with nothing saved on the
+    // way. Anything to run, or the trace, takes the full sequence.
+    if REGISTERED.load(Relaxed) != 0 || !linker::fini_array().is_empty() || linker::fini_fn().is_some() || trace::enabled() {
+        run_exit_sequence(status);
+    }
+    syscall::exit_group(status)
+}
+
+/// Handlers, then finalisers, then the trace line, then exit_group.
+#[inline(never)]
+fn run_exit_sequence(status: i32) -> ! {
+    if REGISTERED.load(Relaxed) != 0 {
+        run_handlers();
+    }
+    let fini = linker::fini_array();
+    if !fini.is_empty() || linker::fini_fn().is_some() {
+        run_finalisers(fini.as_slice());
+    }
+    trace::phase("exit", |l| {
+        l.int("status", status as i64).num("fini_array", fini.as_slice().len());
+    });
+    syscall::exit_group(status)
+}
+
+/// The atexit handlers, last registered first.
+fn run_handlers() {
     // The lock is not held while a handler runs, so handlers may register
     // more handlers or call exit.
     while let Some(h) = pop() {
@@ -77,7 +104,10 @@ pub fn exit(status: i32) -> ! {
             Handler::WithArg(f, arg) => unsafe { f(arg) },
         }
     }
-    let fini = linker::fini_array();
+}
+
+/// `.fini_array` in reverse, then `_fini`.
+fn run_finalisers(fini: &[Option<linker::VoidFn>]) {
     loop {
         let i = FINI_STARTED.fetch_add(1, Relaxed);
         if let Some(entry) = fini.iter().rev().nth(i) {
@@ -95,10 +125,6 @@ pub fn exit(status: i32) -> ! {
             break;
         }
     }
-    trace::phase("exit", |l| {
-        l.int("status", status as i64).num("fini_array", fini.len());
-    });
-    syscall::exit_group(status)
 }
 
 /// Ends the process at once: no handlers, no finalisers.

@@ -29,8 +29,12 @@ pub struct Rela {
 /// relocated function pointer is used.
 pub unsafe fn apply_irelative() -> usize {
     let relocs = crate::linker::rela_iplt();
-    let hwcap = auxv::get(auxv::AT_HWCAP).unwrap_or(0);
-    let hwcap2 = auxv::get(auxv::AT_HWCAP2).unwrap_or(0);
+    if relocs.is_empty() {
+        return 0; // most programs: no look-ups for resolvers that do not exist
+    }
+    let relocs = relocs.as_slice();
+    let hwcap = auxv::value(auxv::AT_HWCAP);
+    let hwcap2 = auxv::value(auxv::AT_HWCAP2);
     for r in relocs {
         let kind = r.r_info as u32;
         if kind != arch::R_IRELATIVE {
@@ -86,6 +90,10 @@ pub struct Resolver(pub fn());
 /// Runs every Rust resolver linked into the program. Returns their number.
 pub fn run_resolvers() -> usize {
     let all = crate::linker::resolvers();
+    if all.is_empty() {
+        return 0;
+    }
+    let all = all.as_slice();
     for r in all {
         (r.0)();
     }

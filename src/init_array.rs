@@ -5,7 +5,7 @@
 
 use core::ffi::c_char;
 
-use crate::linker::{self, InitFn};
+use crate::linker::{self, Array, InitFn};
 
 /// What `main` gets, and what every array entry gets too (as glibc does).
 #[derive(Clone, Copy)]
@@ -15,7 +15,11 @@ pub struct MainArgs {
     pub envp: *mut *const c_char,
 }
 
-unsafe fn run(array: &[Option<InitFn>], a: MainArgs) -> usize {
+unsafe fn run(array: Array<Option<InitFn>>, a: MainArgs) -> usize {
+    if array.is_empty() {
+        return 0;
+    }
+    let array = array.as_slice();
     for f in array.iter().flatten() {
         // SAFETY: per the caller, entries are the program's constructors.
         unsafe { f(a.argc, a.argv.cast(), a.envp.cast()) };

@@ -5,6 +5,7 @@
 //! symbol is not portable: GNU ld on aarch64 resolves it to the place itself).
 
 use core::arch::global_asm;
+use core::marker::PhantomData;
 
 // `.weakref` rather than `.weak`: it makes a weak reference through a local
 // alias without changing the binding of the symbol itself, so a program that
@@ -56,15 +57,36 @@ fn symbols() -> &'static Symbols {
     unsafe { &crt0_linker_symbols }
 }
 
-/// A `[start, end)` range as a slice of `T` (empty when the linker defined
-/// neither bound, or they are inconsistent).
-fn range<T>(r: [usize; 2]) -> &'static [T] {
-    let [start, end] = r;
-    if end <= start {
-        return &[]; // also when both are undefined (0)
+/// An array the linker delimits with two symbols, `[start, end)`.
+#[derive(Clone, Copy)]
+pub struct Array<T> {
+    start: usize,
+    end: usize,
+    _entries: PhantomData<*const T>,
+}
+
+impl<T> Array<T> {
+    fn new([start, end]: [usize; 2]) -> Array<T> {
+        Array { start, end, _entries: PhantomData }
     }
-    // SAFETY: the linker placed the entries of T between the two symbols.
-    unsafe { core::slice::from_raw_parts(start as *const T, (end - start) / core::mem::size_of::<T>()) }
+
+    /// True when there is nothing between the bounds (also when the linker
+    /// defined neither, both 0). Two loads and a compare: start-up asks
+    /// this of five arrays that are empty in most programs, before paying
+    /// for a slice.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+
+    /// The entries (none when the bounds are undefined or inconsistent).
+    pub fn as_slice(&self) -> &'static [T] {
+        if self.is_empty() {
+            return &[];
+        }
+        // SAFETY: the linker placed the entries of T between the two symbols.
+        unsafe { core::slice::from_raw_parts(self.start as *const T, (self.end - self.start) / core::mem::size_of::<T>()) }
+    }
 }
 
 /// The signature of `.preinit_array`/`.init_array` entries (glibc passes
@@ -73,26 +95,26 @@ pub type InitFn = unsafe extern "C" fn(i32, *const *const u8, *const *const u8);
 /// `.fini_array` entries, `_init` and `_fini` take no arguments.
 pub type VoidFn = unsafe extern "C" fn();
 
-pub fn preinit_array() -> &'static [Option<InitFn>] {
-    range(symbols().preinit_array)
+pub fn preinit_array() -> Array<Option<InitFn>> {
+    Array::new(symbols().preinit_array)
 }
 
-pub fn init_array() -> &'static [Option<InitFn>] {
-    range(symbols().init_array)
+pub fn init_array() -> Array<Option<InitFn>> {
+    Array::new(symbols().init_array)
 }
 
-pub fn fini_array() -> &'static [Option<VoidFn>] {
-    range(symbols().fini_array)
+pub fn fini_array() -> Array<Option<VoidFn>> {
+    Array::new(symbols().fini_array)
 }
 
 /// The IRELATIVE relocations of a static non-PIE executable.
-pub fn rela_iplt() -> &'static [crate::ifunc::Rela] {
-    range(symbols().rela_iplt)
+pub fn rela_iplt() -> Array<crate::ifunc::Rela> {
+    Array::new(symbols().rela_iplt)
 }
 
 /// The Rust resolvers of `crate::ifunc!` (section `crt0_resolvers`).
-pub fn resolvers() -> &'static [crate::ifunc::Resolver] {
-    range(symbols().resolvers)
+pub fn resolvers() -> Array<crate::ifunc::Resolver> {
+    Array::new(symbols().resolvers)
 }
 
 /// `_init`/`_fini`, if the program defines them (from crti.o-style code).

@@ -2,17 +2,44 @@
 //! - `CRT0_TRACE=1` prints one line per start-up phase on stderr;
 //! - `CRT0_RSEQ=0` leaves the rseq owner UNSET for the whole run.
 
+use core::cell::Cell;
 use core::ffi::c_char;
-use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
-static TRACE: AtomicBool = AtomicBool::new(false);
-static RSEQ_OFF: AtomicBool = AtomicBool::new(false);
+/// A setting: written only during phase 1, before any other code of the
+/// program runs or any thread exists, and only read afterwards. A plain
+/// (non-atomic) flag, so that each check is a single compare with memory:
+/// every phase checks the trace flag, and most runs have it off.
+struct Flag(Cell<bool>);
+
+// SAFETY: the only writes (`set`) happen in phase 1, single-threaded and
+// before anything else reads the flags; every later access is a read.
+unsafe impl Sync for Flag {}
+
+impl Flag {
+    const fn new(v: bool) -> Flag {
+        Flag(Cell::new(v))
+    }
+
+    #[inline(always)]
+    fn get(&self) -> bool {
+        self.0.get()
+    }
+
+    /// # Safety
+    /// Phase 1 only: no other thread exists and nothing reads concurrently.
+    unsafe fn set(&self, v: bool) {
+        self.0.set(v)
+    }
+}
+
+static TRACE: Flag = Flag::new(false);
+static RSEQ_OFF: Flag = Flag::new(false);
 
 /// Looks at one environment entry. Costs one byte comparison for entries
 /// that do not start with `C`, keeping phase 1 cheap in large environments.
 ///
 /// # Safety
-/// `entry` must be a NUL-terminated string.
+/// `entry` must be a NUL-terminated string; phase 1 only (see [`Flag`]).
 pub unsafe fn from_env(entry: *const c_char) {
     // SAFETY: the string has at least its NUL byte.
     if unsafe { *entry } as u8 != b'C' {
@@ -20,26 +47,33 @@ pub unsafe fn from_env(entry: *const c_char) {
     }
     // SAFETY: NUL-terminated, per the caller.
     let bytes = unsafe { core::ffi::CStr::from_ptr(entry) }.to_bytes();
-    apply(bytes);
+    // SAFETY: phase 1, per the caller.
+    unsafe { apply(bytes) };
 }
 
 /// Applies a `NAME=value` entry if it is one of crt0's settings.
-pub fn apply(entry: &[u8]) {
-    match crate::args::split_entry(entry) {
-        (b"CRT0_TRACE", Some(v)) => TRACE.store(!v.is_empty() && v != b"0", Relaxed),
-        (b"CRT0_RSEQ", Some(v)) => RSEQ_OFF.store(v == b"0", Relaxed),
-        _ => {}
+///
+/// # Safety
+/// Phase 1 only (see [`Flag`]).
+unsafe fn apply(entry: &[u8]) {
+    // SAFETY: phase 1, per the caller.
+    unsafe {
+        match crate::args::split_entry(entry) {
+            (b"CRT0_TRACE", Some(v)) => TRACE.set(!v.is_empty() && v != b"0"),
+            (b"CRT0_RSEQ", Some(v)) => RSEQ_OFF.set(v == b"0"),
+            _ => {}
+        }
     }
 }
 
 /// Whether the start-up trace is on.
 #[inline(always)]
 pub fn trace() -> bool {
-    TRACE.load(Relaxed)
+    TRACE.get()
 }
 
 /// Whether crt0 should handle rseq at all: off with `CRT0_RSEQ=0` or
 /// without the `rseq` Cargo feature.
 pub fn rseq_enabled() -> bool {
-    cfg!(feature = "rseq") && !RSEQ_OFF.load(Relaxed)
+    cfg!(feature = "rseq") && !RSEQ_OFF.get()
 }

@@ -5,7 +5,7 @@
 use core::ffi::{c_char, c_int};
 
 use crate::init_array::MainArgs;
-use crate::{args, auxv, exit, ifunc, init_array, rseq, trace, tls};
+use crate::{args, auxv, exit, ifunc, init_array, linker, rseq, trace, tls};
 
 extern "C" {
     /// The program's `main`, C or Rust.
@@ -35,8 +35,8 @@ pub unsafe extern "C" fn crt0_start(sp: *const usize) -> ! {
     trace::phase("tls", |l| {
         l.num("size", t.image.memsz)
             .num("align", t.image.align)
-            .word("block", if t.from_mmap { "mmap" } else { "static" })
-            .word("tp", t.tp_method)
+            .word("block", if t.from_mmap() { "mmap" } else { "static" })
+            .word("tp", t.tp_method())
             .int("rseq_offset", t.layout.rseq as i64);
     });
 
@@ -45,27 +45,29 @@ pub unsafe extern "C" fn crt0_start(sp: *const usize) -> ! {
     trace::phase("preinit", |_| {});
 
     // 4. Resolvers and `.preinit_array`, all before rseq registration.
+    //    (The counts the trace prints are taken inside the trace: carried
+    //    from the calls, they would cost a register when it is off.)
     // SAFETY: once, after TLS, before any IFUNC symbol is used.
-    let n = unsafe { ifunc::apply_irelative() };
+    unsafe { ifunc::apply_irelative() };
     trace::phase("irelative", |l| {
-        l.num("count", n);
+        l.num("count", linker::rela_iplt().as_slice().len());
     });
-    let n = ifunc::run_resolvers();
+    ifunc::run_resolvers();
     trace::phase("resolvers", |l| {
-        l.num("count", n).num("cpuid", ifunc::cpuid_runs() as usize);
+        l.num("count", linker::resolvers().as_slice().len()).num("cpuid", ifunc::cpuid_runs() as usize);
     });
     let a = MainArgs { argc: stack.argc as c_int, argv: stack.argv, envp: stack.envp };
     // SAFETY: in start-up order.
-    let n = unsafe { init_array::run_preinit_array(a) };
+    unsafe { init_array::run_preinit_array(a) };
     trace::phase("preinit_array", |l| {
-        l.num("count", n);
+        l.num("count", linker::preinit_array().as_slice().len());
     });
 
     // 5. Constructors (which may claim rseq registration as OVERRIDE).
     // SAFETY: in start-up order.
-    let (init, n) = unsafe { init_array::run_init_array(a) };
+    unsafe { init_array::run_init_array(a) };
     trace::phase("init_array", |l| {
-        l.num("init", init as usize).num("count", n);
+        l.num("init", linker::init_fn().is_some() as usize).num("count", linker::init_array().as_slice().len());
     });
 
     // 6. rseq registration for the main thread, unless overridden or disabled.

@@ -9,7 +9,7 @@
 //! publishes.
 
 use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
+use core::sync::atomic::{AtomicIsize, Ordering::Relaxed};
 
 use crate::{arch, auxv, elf, fatal, rseq, syscall};
 
@@ -80,7 +80,19 @@ impl Layout {
     /// power of two or a size or alignment is beyond [`LIMIT`].
     pub const fn new(s: Shape) -> Option<Layout> {
         let pow2 = s.tls_align.is_power_of_two() && s.tcb_align.is_power_of_two() && s.rseq_align.is_power_of_two();
-        if !pow2 || (s.tls_size | s.tls_align | s.tcb_size | s.rseq_size | s.rseq_align) >= LIMIT {
+        if !pow2 {
+            return None;
+        }
+        Layout::with_valid_aligns(s)
+    }
+
+    /// As [`Layout::new`], for a shape whose alignments are known to be
+    /// powers of two: phase 2 builds its shape from `elf::find_tls` and
+    /// `rseq::shape_for`, which check exactly that where the values come
+    /// in, and from the TCB's type. Checking again would be the same work
+    /// twice in every process's start-up.
+    pub(crate) const fn with_valid_aligns(s: Shape) -> Option<Layout> {
+        if (s.tls_size | s.tls_align | s.tcb_size | s.tcb_align | s.rseq_size | s.rseq_align) >= LIMIT {
             return None;
         }
         let align = max(max(s.tls_align, s.tcb_align), max(s.rseq_align, 16));
@@ -88,9 +100,10 @@ impl Layout {
         let rseq_span = round_up(s.rseq_size, s.rseq_align);
         Some(match s.variant {
             Variant::II => {
-                // align >= tls_align, so TP is also a multiple of tls_align
-                // and the block (TP - span) is aligned exactly.
-                let tp = round_up(span, align);
+                // align is a multiple of tls_align, so TP is also a multiple
+                // of tls_align and the block (TP - span) is aligned exactly;
+                // and rounding the span up to align is rounding the size.
+                let tp = round_up(s.tls_size, align);
                 let rseq = round_up(s.tcb_size + DATA_SIZE, s.rseq_align);
                 Layout { size: tp + rseq + rseq_span, align, tp, block: tp - span, data: s.tcb_size as isize, rseq: rseq as isize }
             }
@@ -116,23 +129,42 @@ pub struct Image {
 
 /// A statically allocated home for the main thread's block: no system call
 /// for programs with modest TLS. In `.bss`, so it costs no file bytes.
-#[repr(C, align(64))]
+/// Page-aligned like a fresh mapping: every layout that can fit in it (its
+/// alignment at most its size) starts at its first byte, so "does it fit"
+/// is two compares, with no rounding of addresses.
+#[repr(C, align(4096))]
 struct StaticArea(UnsafeCell<[u8; STATIC_AREA_SIZE]>);
 const STATIC_AREA_SIZE: usize = 2048;
+const STATIC_AREA_ALIGN: usize = core::mem::align_of::<StaticArea>();
 // SAFETY: written only by `init_main_thread`, before any other thread exists.
 unsafe impl Sync for StaticArea {}
 static STATIC_AREA: StaticArea = StaticArea(UnsafeCell::new([0; STATIC_AREA_SIZE]));
 
 // The layout every thread uses, recorded for later threads and for lookups.
+// Recorded last in phase 2, so it doubles as the "TLS is ready" flag: it is
+// never 0 once set, as the TCB, not crt0's data, sits at the thread pointer.
 static DATA_OFFSET: AtomicIsize = AtomicIsize::new(0);
-static TLS_READY: AtomicUsize = AtomicUsize::new(0);
 
-/// What phase 2 did, for the trace.
+/// What phase 2 did, for the trace. The rest of what the trace shows is
+/// read back from the thread itself by the methods, so that start-up keeps
+/// no registers busy with it while the trace is off.
 pub struct Report {
     pub image: Image,
     pub layout: Layout,
-    pub from_mmap: bool,
-    pub tp_method: &'static str,
+}
+
+impl Report {
+    /// Whether the main thread's block is in a fresh mapping rather than the
+    /// static area (where its thread pointer would be). On the main thread.
+    pub fn from_mmap(&self) -> bool {
+        let tp = arch::thread_pointer() as usize;
+        tp.wrapping_sub(STATIC_AREA.0.get() as usize) >= STATIC_AREA_SIZE
+    }
+
+    /// How the thread pointer was set (the instruction or the system call).
+    pub fn tp_method(&self) -> &'static str {
+        arch::thread_pointer_method(auxv::value(auxv::AT_HWCAP2))
+    }
 }
 
 /// Phase 2: builds the main thread's TLS block and TCB, puts the canary in
@@ -152,31 +184,29 @@ pub unsafe fn init_main_thread() -> Report {
         rseq_size: area.size,
         rseq_align: area.align,
     };
-    let Some(layout) = Layout::new(shape) else { fatal::die("TLS segment too large") };
+    // Both functions above hand over power-of-two alignments.
+    let Some(layout) = Layout::with_valid_aligns(shape) else { fatal::die("TLS segment too large") };
 
-    // The static area when the aligned layout fits, else a fresh mapping
-    // large enough to align inside it.
-    let start = STATIC_AREA.0.get() as usize;
-    let base = (start + layout.align - 1) & !(layout.align - 1);
-    let (base, from_mmap) = if base - start + layout.size <= STATIC_AREA_SIZE {
-        (base, false)
+    // The static area when the layout fits, else a fresh mapping large
+    // enough to align inside it.
+    let base = if layout.align <= STATIC_AREA_ALIGN && layout.size <= STATIC_AREA_SIZE {
+        STATIC_AREA.0.get() as usize
     } else {
         let len = layout.size + if layout.align > 4096 { layout.align } else { 0 };
         let prot = syscall::Prot::READ | syscall::Prot::WRITE;
         let Ok(p) = syscall::mmap_anonymous(len, prot) else { fatal::die("cannot map memory for TLS") };
-        (((p as usize) + layout.align - 1) & !(layout.align - 1), true)
+        ((p as usize) + layout.align - 1) & !(layout.align - 1)
     };
     // SAFETY: [base, base + size) lies inside the static area or the mapping,
     // both zero-filled, so `.tbss` and the rseq area need no clearing.
     let tp = unsafe { install(base as *mut u8, &layout, &image, canary()) };
-    DATA_OFFSET.store(layout.data, Relaxed);
     rseq::set_area(layout.rseq, area);
     // SAFETY: tp points at the TCB just initialised, in memory that lives forever.
-    let Some(tp_method) = (unsafe { arch::set_thread_pointer(tp, auxv::get(auxv::AT_HWCAP2).unwrap_or(0)) }) else {
-        fatal::die("cannot set the thread pointer")
-    };
-    TLS_READY.store(1, Relaxed);
-    Report { image, layout, from_mmap, tp_method }
+    if !unsafe { arch::set_thread_pointer(tp, auxv::value(auxv::AT_HWCAP2)) } {
+        fatal::die("cannot set the thread pointer");
+    }
+    DATA_OFFSET.store(layout.data, Relaxed);
+    Report { image, layout }
 }
 
 /// Fills one thread's zeroed allocation at `base`: the TLS image, the TCB,
@@ -205,17 +235,20 @@ unsafe fn install(base: *mut u8, layout: &Layout, image: &Image, canary: usize) 
 /// cannot reproduce it. Without AT_RANDOM (never seen on Linux), the
 /// canary still differs per run through ASLR of the stack.
 fn canary() -> usize {
-    let word = match auxv::get(auxv::AT_RANDOM) {
+    let random = auxv::value(auxv::AT_RANDOM);
+    let word = if random != 0 {
         // SAFETY: AT_RANDOM points at 16 bytes on the initial stack.
-        Some(p) if p != 0 => unsafe { (p as *const usize).read_unaligned() },
-        _ => (&raw const STATIC_AREA as usize).rotate_left(17) ^ (canary as fn() -> usize as usize),
+        unsafe { (random as *const usize).read_unaligned() }
+    } else {
+        let local = 0u8;
+        (&raw const local as usize).rotate_left(17) ^ (&raw const STATIC_AREA as usize)
     };
     word & !0xff
 }
 
 /// True once the main thread's thread pointer is set.
 pub fn ready() -> bool {
-    TLS_READY.load(Relaxed) != 0
+    DATA_OFFSET.load(Relaxed) != 0
 }
 
 /// The calling thread's crt0 data.
@@ -278,9 +311,28 @@ mod tests {
     #[test]
     fn rejects_bad_alignment_and_overflow() {
         assert!(Layout::new(shape(Variant::II, 16, 3)).is_none());
+        assert!(Layout::new(shape(Variant::II, 16, 0)).is_none());
         assert!(Layout::new(shape(Variant::II, usize::MAX - 10, 64)).is_none());
         assert!(Layout::new(shape(Variant::I, usize::MAX - 10, 64)).is_none());
         assert!(Layout::new(shape(Variant::II, 16, LIMIT)).is_none());
         assert!(Layout::new(shape(Variant::II, LIMIT - 1, 1 << 39)).is_some());
+        let mut s = shape(Variant::II, 16, 8);
+        s.rseq_align = 48;
+        assert!(Layout::new(s).is_none());
+        s.rseq_align = LIMIT;
+        assert!(Layout::new(s).is_none() && Layout::with_valid_aligns(s).is_none());
+        s.rseq_align = 32;
+        s.rseq_size = LIMIT;
+        assert!(Layout::new(s).is_none() && Layout::with_valid_aligns(s).is_none());
+    }
+
+    #[test]
+    fn thread_data_is_never_at_the_thread_pointer() {
+        // `ready` relies on it: the recorded offset is 0 only before phase 2.
+        for variant in [Variant::I, Variant::II] {
+            for a in [1, 64, 4096] {
+                assert_ne!(Layout::new(shape(variant, 100, a)).unwrap().data, 0);
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! crt0: phase=<name> [key=value...] owner=<UNSET|PREINIT|LIBC|OVERRIDE> rseq=<status>
 //! ```
 //!
-//! Without it, each phase costs one load and a branch: no formatting, no
+//! Without it, each phase costs one compare and a branch: no formatting, no
 //! system call.
 
 use crate::{io, rseq, settings};
@@ -24,7 +24,10 @@ impl Line {
         l
     }
 
-    /// Appends what fits; a long line is cut, never a panic.
+    /// Appends what fits; a long line is cut, never a panic. One copy of
+    /// the loop for every piece of every line: the trace is rare, its code
+    /// is in every program.
+    #[inline(never)]
     fn push(&mut self, s: &[u8]) {
         for (d, &b) in self.buf.iter_mut().skip(self.len).zip(s) {
             *d = b;
@@ -74,6 +77,12 @@ impl Line {
         self.push(b"\n");
         let _ = io::write_all(2, self.buf.get(..self.len).unwrap_or(&self.buf));
     }
+}
+
+/// Whether the trace is on (for callers that take a longer path when it is).
+#[inline(always)]
+pub fn enabled() -> bool {
+    settings::trace()
 }
 
 /// Prints the line for `phase` if tracing is on; `fill` adds its keys.

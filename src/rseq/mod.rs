@@ -39,6 +39,7 @@ const CPU_ID_OFFSET: usize = 4;
 pub struct Shape {
     /// Bytes reserved for the area (a multiple of `align`).
     pub size: usize,
+    /// A power of two, at least 32.
     pub align: usize,
     /// The `rseq_len` argument.
     pub len: usize,
@@ -56,7 +57,9 @@ pub const fn shape_for(feature_size: Option<usize>, align: Option<usize>) -> Sha
         _ => ORIG_FEATURE_SIZE,
     };
     let align = match align {
-        Some(a) if a > ORIG_LEN && a.is_power_of_two() => a,
+        // a > ORIG_LEN, so a - 1 cannot wrap: a power of two shares no bit
+        // with it (cheaper than `is_power_of_two`, which must also rule out 0).
+        Some(a) if a > ORIG_LEN && a & (a - 1) == 0 => a,
         _ => ORIG_LEN,
     };
     let len = if feature <= ORIG_LEN { ORIG_LEN } else { feature };
@@ -65,18 +68,21 @@ pub const fn shape_for(feature_size: Option<usize>, align: Option<usize>) -> Sha
 
 /// The area shape for this kernel.
 pub fn area_shape() -> Shape {
-    shape_for(auxv::get(auxv::AT_RSEQ_FEATURE_SIZE), auxv::get(auxv::AT_RSEQ_ALIGN))
+    shape_for(Some(auxv::value(auxv::AT_RSEQ_FEATURE_SIZE)), Some(auxv::value(auxv::AT_RSEQ_ALIGN)))
 }
 
 /// Offset of the area from the thread pointer (glibc: `ptrdiff_t __rseq_offset`).
 #[cfg_attr(not(test), no_mangle)]
+#[allow(non_upper_case_globals)] // the C name
 pub static __rseq_offset: AtomicIsize = AtomicIsize::new(0);
 /// The registered feature size, 0 when crt0 did not register (glibc 2.41+
 /// meaning: `unsigned int __rseq_size`).
 #[cfg_attr(not(test), no_mangle)]
+#[allow(non_upper_case_globals)] // the C name
 pub static __rseq_size: AtomicU32 = AtomicU32::new(0);
 /// Flags passed at registration (`unsigned int __rseq_flags`): always 0.
 #[cfg_attr(not(test), no_mangle)]
+#[allow(non_upper_case_globals)] // the C name
 pub static __rseq_flags: AtomicU32 = AtomicU32::new(0);
 
 /// The last registration error, for the trace (0 when none).
@@ -143,7 +149,8 @@ pub fn register_main_thread() {
     if !owner::transition(owner::PREINIT, owner::LIBC) {
         return;
     }
-    let Some(a) = area() else { return };
+    // PREINIT is only ever set once TLS is ready (phase 3), so the area exists.
+    let a: *mut Area = arch::thread_pointer().wrapping_offset(__rseq_offset.load(Relaxed)).cast();
     let len = LEN.load(Relaxed);
     // SAFETY: the area is in the main thread's TLS allocation, which is
     // never freed, aligned and sized by `area_shape`.

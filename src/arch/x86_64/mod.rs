@@ -2,7 +2,7 @@
 //! thread pointer and TLS variant II, the rseq signature, how IFUNC resolvers
 //! are called, CPUID, and the memory primitives the compiler expects.
 
-use core::arch::{asm, global_asm};
+use core::arch::asm;
 
 use crate::tls::Variant;
 
@@ -10,7 +10,7 @@ pub mod cpu;
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
 #[cfg(not(test))]
-global_asm!(include_str!("../../../crt/x86_64/start.s"), options(att_syntax));
+core::arch::global_asm!(include_str!("../../../crt/x86_64/start.s"), options(att_syntax));
 
 /// System call numbers (arch/x86/entry/syscalls/syscall_64.tbl).
 pub mod nr {
@@ -65,43 +65,49 @@ pub struct Tcb {
 /// Size of the TCB; the runtime's per-thread data follows it.
 pub const TCB_SIZE: usize = core::mem::size_of::<Tcb>();
 
-/// Fills the TCB at `tp` for a new thread.
+/// Fills the TCB at `tp` for a new thread. Only the non-zero fields are
+/// written: the TCB lives in a fresh, zero-filled allocation.
 ///
 /// # Safety
-/// `tp` must point to `TCB_SIZE` writable bytes aligned to 64.
+/// `tp` must point to `TCB_SIZE` writable, zero-filled bytes aligned to 64.
 pub unsafe fn init_tcb(tp: *mut u8, canary: usize) {
     let tcb = tp.cast::<Tcb>();
-    // SAFETY: the caller guarantees the memory; every field is written.
+    // SAFETY: the caller guarantees the memory; the other fields are
+    // already zero, as they must be.
     unsafe {
-        tcb.write(Tcb {
-            self_ptr: tcb,
-            dtv: 0,
-            self_ptr2: tcb,
-            _reserved: [0; 2],
-            stack_guard: canary,
-            pointer_guard: 0,
-            _reserved2: 0,
-        })
-    };
+        (&raw mut (*tcb).self_ptr).write(tcb);
+        (&raw mut (*tcb).self_ptr2).write(tcb);
+        (&raw mut (*tcb).stack_guard).write(canary);
+    }
+}
+
+/// Whether this kernel lets user space run `wrfsbase`.
+fn has_fsgsbase(hwcap2: usize) -> bool {
+    hwcap2 & HWCAP2_FSGSBASE != 0
 }
 
 /// Makes `tp` this thread's thread pointer: `wrfsbase` when the kernel allows
-/// it (no syscall), otherwise `arch_prctl(ARCH_SET_FS)`. Returns the method's
-/// name for the start-up trace, or `None` if the kernel refused.
+/// it (no syscall), otherwise `arch_prctl(ARCH_SET_FS)`. False if the kernel
+/// refused.
 ///
 /// # Safety
 /// `tp` must point to an initialised TCB that outlives the thread; every TLS
 /// access after this call goes through it.
-pub unsafe fn set_thread_pointer(tp: *mut u8, hwcap2: usize) -> Option<&'static str> {
-    if hwcap2 & HWCAP2_FSGSBASE != 0 {
+pub unsafe fn set_thread_pointer(tp: *mut u8, hwcap2: usize) -> bool {
+    if has_fsgsbase(hwcap2) {
         // SAFETY: AT_HWCAP2 says CR4.FSGSBASE is set, so wrfsbase cannot fault.
         unsafe { asm!("wrfsbase {}", in(reg) tp, options(nostack, preserves_flags)) };
-        Some("wrfsbase")
+        true
     } else {
         // SAFETY: arch_prctl only reads its integer arguments.
-        let r = unsafe { syscall2(nr::ARCH_PRCTL, ARCH_SET_FS, tp as usize) };
-        (r == 0).then_some("arch_prctl")
+        unsafe { syscall2(nr::ARCH_PRCTL, ARCH_SET_FS, tp as usize) == 0 }
     }
+}
+
+/// The name of the method `set_thread_pointer` uses with this `hwcap2`
+/// (for the start-up trace).
+pub fn thread_pointer_method(hwcap2: usize) -> &'static str {
+    if has_fsgsbase(hwcap2) { "wrfsbase" } else { "arch_prctl" }
 }
 
 /// The current thread pointer, read from the TCB's self pointer at `%fs:0`.
@@ -236,6 +242,7 @@ pub unsafe fn copy_forward(dst: *mut u8, src: *const u8, n: usize) {
 /// # Safety
 /// `dst` and `src` must be valid for `n` bytes.
 #[inline(always)]
+#[cfg_attr(test, allow(dead_code))] // used by memmove, which unit tests leave out
 pub unsafe fn copy_backward(dst: *mut u8, src: *const u8, n: usize) {
     // SAFETY: per the caller; std/cld bracket the copy so the ABI's
     // clear direction flag holds again afterwards.
@@ -253,6 +260,7 @@ pub unsafe fn copy_backward(dst: *mut u8, src: *const u8, n: usize) {
 /// # Safety
 /// `dst` must be valid for `n` bytes.
 #[inline(always)]
+#[cfg_attr(test, allow(dead_code))] // used by memset, which unit tests leave out
 pub unsafe fn fill(dst: *mut u8, byte: u8, n: usize) {
     // SAFETY: per the caller.
     unsafe { asm!("rep stosb", inout("rcx") n => _, inout("rdi") dst => _, in("al") byte, options(nostack, preserves_flags)) };
