@@ -53,13 +53,17 @@ impl<T: Termination, E: Debug> Termination for Result<T, E> {
     }
 }
 
-/// Defines C's `main` to call a Rust function `fn(crt0::Args) -> impl Termination`.
+/// Defines C's `main` to call a Rust function `fn(crt0::Args) -> impl Termination`
+/// (which may itself be called `main`: the C symbol is exported under
+/// another Rust name).
 #[macro_export]
 macro_rules! main {
     ($f:path) => {
-        #[unsafe(no_mangle)]
-        pub extern "C" fn main(_argc: i32, _argv: *const *const u8, _envp: *const *const u8) -> i32 {
-            $crate::entry::Termination::report($f($crate::args::args()))
-        }
+        const _: () = {
+            #[unsafe(export_name = "main")]
+            extern "C" fn crt0_c_main(_argc: i32, _argv: *const *const u8, _envp: *const *const u8) -> i32 {
+                $crate::entry::Termination::report($f($crate::args::args()))
+            }
+        };
     };
 }

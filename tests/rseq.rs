@@ -99,3 +99,59 @@ fn published_offset_points_at_the_area_crt0_registered() {
     assert_eq!(r.value("rseq_size", "rseq_offset"), "96");
     assert_eq!(r.value("rseq_size", "rseq_size"), kernel_feature_size());
 }
+
+#[test]
+fn kernels_without_rseq_auxv_entries_get_the_original_32_byte_area() {
+    // Before Linux 6.3 there is no AT_RSEQ_FEATURE_SIZE/AT_RSEQ_ALIGN.
+    let hide = [(AT_RSEQ_FEATURE_SIZE, (AT_IGNORE, 0)), (AT_RSEQ_ALIGN, (AT_IGNORE, 0))];
+    let r = run_with_auxv(&rust("order", Linker::Lld), &[], &[("CRT0_TRACE", "1")], &hide);
+    r.assert_exit(0);
+    assert_eq!(r.value("main", "owner"), "LIBC");
+    assert!(r.value("main", "cpu_id").parse::<i32>().unwrap() >= 0);
+    assert_eq!(r.value("rseq", "registered_len"), "32");
+    assert_eq!(r.value("rseq", "size"), "20", "the original ABI's 20 bytes of fields");
+    assert_eq!(r.value("rseq", "offset"), "96");
+}
+
+#[test]
+fn a_larger_rseq_alignment_moves_the_area_and_still_registers() {
+    // What newer kernels report: feature size 33, alignment 64. crt0 aligns
+    // the area to 64 and registers 33 bytes, which this kernel accepts (any
+    // length >= its own feature size, suitably aligned).
+    let edits = [(AT_RSEQ_FEATURE_SIZE, (AT_RSEQ_FEATURE_SIZE, 33)), (AT_RSEQ_ALIGN, (AT_RSEQ_ALIGN, 64))];
+    let r = run_with_auxv(&rust("order", Linker::Lld), &[], &[], &edits);
+    r.assert_exit(0);
+    assert_eq!(r.value("rseq", "offset"), "128", "round_up(64 + 16, 64)");
+    assert_eq!(r.value("rseq", "registered_len"), "33");
+    assert_eq!(r.value("rseq", "size"), "33");
+    assert!(r.value("main", "cpu_id").parse::<i32>().unwrap() >= 0, "{}", r.stdout);
+    // A 128-byte alignment moves the area again.
+    let edits = [(AT_RSEQ_ALIGN, (AT_RSEQ_ALIGN, 128))];
+    let r = run_with_auxv(&rust("order", Linker::Lld), &[], &[], &edits);
+    assert_eq!(r.value("rseq", "offset"), "128");
+    assert!(r.value("main", "cpu_id").parse::<i32>().unwrap() >= 0, "{}", r.stdout);
+}
+
+#[test]
+fn the_c_api_claims_like_the_rust_one() {
+    let p = c_program("tests/c/claim.c", "claim", &[]);
+    let r = run(&p, &[], &[("CLAIM", "ctor")]);
+    r.assert_exit(0);
+    assert_eq!(r.line("ctor"), "ctor before=PREINIT claimed=1 registered=1 after=OVERRIDE");
+    assert!(r.line("main").starts_with("main owner=OVERRIDE crt0_cpu_id=-1 own_cpu_id="));
+    assert_eq!(r.value("main", "rseq_size"), "0");
+    let r = run(&p, &[], &[("CLAIM", "main")]);
+    assert_eq!(r.line("main before"), "main before=LIBC claimed=0 registered=0 after=LIBC");
+    let r = run(&p, &[], &[("CLAIM", "ctor"), ("CRT0_RSEQ", "0")]);
+    assert_eq!(r.line("ctor"), "ctor before=UNSET claimed=1 registered=1 after=OVERRIDE");
+}
+
+#[test]
+fn getauxval_and_errno_from_c() {
+    let r = run(&c_program("tests/c/claim.c", "claim", &[]), &[], &[]);
+    let l = r.line("pagesz");
+    assert_eq!(field(l, "pagesz").unwrap(), "4096");
+    assert_eq!(field(l, "missing").unwrap(), "0");
+    assert_eq!(field(l, "enoent").unwrap(), "1", "getauxval sets ENOENT for a missing entry");
+    assert_eq!(field(l, "syscall_errno").unwrap(), "1", "syscall() returns -1 and sets errno");
+}

@@ -138,3 +138,38 @@ fn rust_entry_point_reports_errors_like_std() {
     assert_eq!(r.lines(), ["entry argc=4", "entry arg=a"]);
     assert_eq!(r.stderr, "Error: Asked(\"fail\")\n");
 }
+
+#[test]
+fn crt0_cc_honours_cc_and_refreshes_a_stale_runtime() {
+    let hello = root().join("examples/c/hello.c");
+    let out = root().join("target/c-tests/hello-cc");
+    // CC names the compiler; a wrong one must fail the build.
+    let status = std::process::Command::new(root().join("crt/crt0-cc"))
+        .env("CC", "/nonexistent/cc")
+        .arg("-o")
+        .arg(&out)
+        .arg(&hello)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success(), "CC is honoured");
+    let status = std::process::Command::new(root().join("crt/crt0-cc"))
+        .env("CC", "gcc")
+        .arg("-Os")
+        .arg("-o")
+        .arg(&out)
+        .arg(&hello)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let r = run(&out, &[], &[]);
+    r.assert_exit(0);
+    assert_eq!(r.stdout, "hello\n");
+    // A runtime older than crt0's sources is brought up to date first.
+    let lib = root().join("target/crt0-cc/x86_64-unknown-linux-gnu/release/libcrt0.a");
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    std::fs::File::options().write(true).open(&lib).unwrap().set_modified(old).unwrap();
+    let status = std::process::Command::new(root().join("crt/crt0-cc")).arg("-o").arg(&out).arg(&hello).status().unwrap();
+    assert!(status.success());
+    assert!(std::fs::metadata(&lib).unwrap().modified().unwrap() > old, "libcrt0.a was rebuilt or re-checked");
+}

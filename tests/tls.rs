@@ -84,3 +84,20 @@ fn stack_protector_stops_an_overflow() {
     assert_eq!(r.stderr, "crt0: fatal: stack smashing detected\n");
     assert!(!r.stdout.contains("returned normally"));
 }
+
+#[test]
+fn without_at_random_the_canary_still_varies() {
+    let hide = [(AT_RANDOM, (AT_IGNORE, 0))];
+    let canaries: Vec<u64> = (0..3)
+        .map(|_| {
+            let r = run_with_auxv(&rust("canary", Linker::Lld), &[], &[], &hide);
+            r.assert_exit(0);
+            u64::from_str_radix(r.value("canary", "canary").trim_start_matches("0x"), 16).unwrap()
+        })
+        .collect();
+    for c in &canaries {
+        assert_eq!(c & 0xff, 0);
+        assert_ne!(*c, 0);
+    }
+    assert_ne!(canaries[0], canaries[1], "stack ASLR varies it: {canaries:x?}");
+}

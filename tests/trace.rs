@@ -127,3 +127,17 @@ fn without_trace_hello_makes_only_the_necessary_system_calls() {
     let writes = calls.iter().filter(|c| *c == "write").count();
     assert_eq!(writes, 1 + PHASES.len(), "{calls:?}");
 }
+
+#[test]
+fn without_fsgsbase_the_thread_pointer_is_set_with_arch_prctl() {
+    let clear = [(AT_HWCAP2, (AT_HWCAP2, 0))];
+    for p in [rust("order", Linker::Lld), c_program("tests/c/tls.c", "tls", &[])] {
+        let r = run_with_auxv(&p, &[], &[("CRT0_TRACE", "1")], &clear);
+        r.assert_exit(0);
+        let tls = r.stderr.lines().find(|l| l.starts_with("crt0: phase=tls")).unwrap();
+        assert_eq!(field(tls, "tp").unwrap(), "arch_prctl", "{}", r.stderr);
+    }
+    // And TLS works through it.
+    let r = run_with_auxv(&c_program("tests/c/tls.c", "tls", &[]), &[], &[], &clear);
+    assert_eq!(r.value("counter", "counter_after"), "43");
+}

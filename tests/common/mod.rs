@@ -195,3 +195,76 @@ mod seccomp {
         Ok(())
     }
 }
+
+/// Runs `program` with its auxiliary vector edited before its first
+/// instruction: each `(type, replacement)` rewrites the entry of that type
+/// to `(new_type, new_value)`; `AT_IGNORE` (1) as the new type hides it.
+/// This simulates other kernels and machines: no FSGSBASE in AT_HWCAP2, no
+/// AT_RSEQ_* entries (before Linux 6.3), a larger AT_RSEQ_ALIGN.
+pub fn run_with_auxv(program: &Path, args: &[&str], env: &[(&str, &str)], edits: &[(u64, (u64, u64))]) -> Run {
+    use std::io::Read;
+    let dir = std::env::temp_dir().join(format!("crt0-auxv-{}-{:?}", std::process::id(), std::thread::current().id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (out_path, err_path) = (dir.join("out"), dir.join("err"));
+    let mut c = command(program, args, env);
+    c.stdout(std::fs::File::create(&out_path).unwrap()).stderr(std::fs::File::create(&err_path).unwrap());
+    // SAFETY: PTRACE_TRACEME is async-signal-safe; the child stops at execve.
+    unsafe {
+        c.pre_exec(|| {
+            if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        })
+    };
+    let child = c.spawn().expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: plain ptrace/waitpid calls on our own stopped child.
+    unsafe {
+        assert_eq!(libc::waitpid(pid, &mut status, 0), pid);
+        assert!(libc::WIFSTOPPED(status), "child stopped at exec");
+        let mut regs: libc::user_regs_struct = std::mem::zeroed();
+        assert_eq!(libc::ptrace(libc::PTRACE_GETREGS, pid, 0, &mut regs), 0);
+        let peek = |addr: u64| libc::ptrace(libc::PTRACE_PEEKDATA, pid, addr, 0) as u64;
+        // argc, argv..., NULL, envp..., NULL, auxv pairs.
+        let mut p = regs.rsp + 8 * (peek(regs.rsp) + 2);
+        while peek(p) != 0 {
+            p += 8;
+        }
+        p += 8;
+        loop {
+            let t = peek(p);
+            if t == 0 {
+                break;
+            }
+            if let Some(&(_, (nt, nv))) = edits.iter().find(|(from, _)| *from == t) {
+                assert_eq!(libc::ptrace(libc::PTRACE_POKEDATA, pid, p, nt), 0);
+                assert_eq!(libc::ptrace(libc::PTRACE_POKEDATA, pid, p + 8, nv), 0);
+            }
+            p += 16;
+        }
+        assert_eq!(libc::ptrace(libc::PTRACE_DETACH, pid, 0, 0), 0);
+        assert_eq!(libc::waitpid(pid, &mut status, 0), pid);
+    }
+    let read = |p: &Path| {
+        let mut s = String::new();
+        std::fs::File::open(p).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let run = Run {
+        stdout: read(&out_path),
+        stderr: read(&err_path),
+        code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
+        signal: libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status)),
+    };
+    std::fs::remove_dir_all(&dir).ok();
+    run
+}
+
+/// auxv types the tests edit (include/uapi/linux/auxvec.h).
+pub const AT_IGNORE: u64 = 1;
+pub const AT_RANDOM: u64 = 25;
+pub const AT_HWCAP2: u64 = 26;
+pub const AT_RSEQ_FEATURE_SIZE: u64 = 27;
+pub const AT_RSEQ_ALIGN: u64 = 28;
