@@ -12,7 +12,8 @@ use crate::settings;
 static ARGC: AtomicUsize = AtomicUsize::new(0);
 static ARGV: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
 static ENVP: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
-static ENVC: AtomicUsize = AtomicUsize::new(0);
+/// One past the last envp entry (its NULL terminator).
+static ENV_END: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
 
 /// The pieces of the initial stack, as pointers into it.
 #[derive(Clone, Copy, Debug)]
@@ -20,26 +21,39 @@ pub struct InitialStack {
     pub argc: usize,
     pub argv: *mut *const c_char,
     pub envp: *mut *const c_char,
-    pub envc: usize,
+    /// envp's NULL terminator (the count is computed only when asked).
+    pub env_end: *mut *const c_char,
     pub auxv: *const usize,
 }
 
-/// Walks the initial stack. Pure: also used on fake stacks by the unit tests.
+impl InitialStack {
+    /// Number of environment entries.
+    pub fn envc(&self) -> usize {
+        // SAFETY: env_end is envp plus the entries walked by `parse`.
+        unsafe { self.env_end.offset_from(self.envp) as usize }
+    }
+}
+
+/// Walks the initial stack, showing `visit` every environment entry on the
+/// way (one pass: the walk to auxv is the only loop over the environment,
+/// whose size the program does not control). Also used on fake stacks by
+/// the unit tests.
 ///
 /// # Safety
 /// `sp` must point to a stack laid out as the kernel does for execve.
-pub unsafe fn parse(sp: *const usize) -> InitialStack {
+pub unsafe fn parse(sp: *const usize, mut visit: impl FnMut(*const c_char)) -> InitialStack {
     // SAFETY: per the caller, argc is followed by argc+1 argv slots, then the
     // NULL-terminated envp array, then auxv.
     unsafe {
         let argc = *sp;
         let argv = sp.add(1) as *mut *const c_char;
         let envp = argv.add(argc + 1);
-        let mut envc = 0;
-        while !(*envp.add(envc)).is_null() {
-            envc += 1;
+        let mut e = envp;
+        while !(*e).is_null() {
+            visit(*e);
+            e = e.add(1);
         }
-        InitialStack { argc, argv, envp, envc, auxv: envp.add(envc + 1) as *const usize }
+        InitialStack { argc, argv, envp, env_end: e, auxv: e.add(1) as *const usize }
     }
 }
 
@@ -49,17 +63,13 @@ pub unsafe fn parse(sp: *const usize) -> InitialStack {
 /// # Safety
 /// As [`parse`]; call once, before anything reads the arguments.
 pub unsafe fn init(sp: *const usize) -> InitialStack {
-    // SAFETY: per the caller.
-    let stack = unsafe { parse(sp) };
+    // SAFETY: per the caller; every entry is a NUL-terminated string and
+    // this is phase 1, as `from_env` requires.
+    let stack = unsafe { parse(sp, |entry| settings::from_env(entry)) };
     ARGC.store(stack.argc, Relaxed);
     ARGV.store(stack.argv, Relaxed);
     ENVP.store(stack.envp, Relaxed);
-    ENVC.store(stack.envc, Relaxed);
-    for i in 0..stack.envc {
-        // SAFETY: i < envc, and every entry is a NUL-terminated string;
-        // this is phase 1, as `from_env` requires.
-        unsafe { settings::from_env(*stack.envp.add(i)) };
-    }
+    ENV_END.store(stack.env_end, Relaxed);
     stack
 }
 
@@ -72,8 +82,9 @@ pub fn argv() -> &'static [*const c_char] {
 
 /// The raw `envp` array (without its NULL terminator).
 pub fn envp() -> &'static [*const c_char] {
-    // SAFETY: as for argv.
-    unsafe { slice(ENVP.load(Relaxed), ENVC.load(Relaxed)) }
+    let (start, end) = (ENVP.load(Relaxed), ENV_END.load(Relaxed));
+    // SAFETY: as for argv; end is start plus the number of entries.
+    unsafe { slice(start, end.offset_from(start) as usize) }
 }
 
 unsafe fn slice(p: *mut *const c_char, n: usize) -> &'static [*const c_char] {
@@ -172,9 +183,11 @@ mod tests {
         let a1 = c"x".as_ptr() as usize;
         let e0 = c"A=1".as_ptr() as usize;
         let stack = [2, a0, a1, 0, e0, 0, 6, 4096, 0, 0];
-        let s = unsafe { parse(stack.as_ptr()) };
+        let mut seen = vec![];
+        let s = unsafe { parse(stack.as_ptr(), |e| seen.push(e as usize)) };
+        assert_eq!(seen, [e0]);
         assert_eq!(s.argc, 2);
-        assert_eq!(s.envc, 1);
+        assert_eq!(s.envc(), 1);
         assert_eq!(unsafe { *s.auxv }, 6);
         assert_eq!(unsafe { *s.auxv.add(1) }, 4096);
     }
@@ -182,8 +195,8 @@ mod tests {
     #[test]
     fn parses_empty_argv_and_env() {
         let stack = [0usize, 0, 0, 0, 0];
-        let s = unsafe { parse(stack.as_ptr()) };
-        assert_eq!((s.argc, s.envc), (0, 0));
+        let s = unsafe { parse(stack.as_ptr(), |_| {}) };
+        assert_eq!((s.argc, s.envc()), (0, 0));
         assert_eq!(s.auxv, unsafe { stack.as_ptr().add(3) });
     }
 

@@ -25,7 +25,7 @@ pub unsafe extern "C" fn crt0_start(sp: *const usize) -> ! {
     // SAFETY: auxv follows envp on that stack.
     unsafe { auxv::init(stack.auxv) };
     trace::phase("args", |l| {
-        l.num("argc", stack.argc).num("envc", stack.envc).num("auxv", auxv::len());
+        l.num("argc", stack.argc).num("envc", stack.envc()).num("auxv", auxv::len());
     });
 
     // 2. Static TLS, the thread control block, the stack-protector canary
