@@ -87,6 +87,8 @@ pub fn envp() -> &'static [*const c_char] {
     unsafe { slice(start, end.offset_from(start) as usize) }
 }
 
+/// # Safety
+/// `p` is null or points to `n` initialised entries that live forever.
 unsafe fn slice(p: *mut *const c_char, n: usize) -> &'static [*const c_char] {
     if p.is_null() {
         &[]
@@ -184,20 +186,23 @@ mod tests {
         let e0 = c"A=1".as_ptr() as usize;
         let stack = [2, a0, a1, 0, e0, 0, 6, 4096, 0, 0];
         let mut seen = vec![];
+        // SAFETY: `stack` is laid out as the kernel lays out an initial stack.
         let s = unsafe { parse(stack.as_ptr(), |e| seen.push(e as usize)) };
         assert_eq!(seen, [e0]);
         assert_eq!(s.argc, 2);
         assert_eq!(s.envc(), 1);
-        assert_eq!(unsafe { *s.auxv }, 6);
-        assert_eq!(unsafe { *s.auxv.add(1) }, 4096);
+        // SAFETY: auxv points into `stack`, at its last four words.
+        let (t, v) = unsafe { (*s.auxv, *s.auxv.add(1)) };
+        assert_eq!((t, v), (6, 4096));
     }
 
     #[test]
     fn parses_empty_argv_and_env() {
         let stack = [0usize, 0, 0, 0, 0];
+        // SAFETY: argc 0, empty argv and envp, empty auxv.
         let s = unsafe { parse(stack.as_ptr(), |_| {}) };
         assert_eq!((s.argc, s.envc()), (0, 0));
-        assert_eq!(s.auxv, unsafe { stack.as_ptr().add(3) });
+        assert_eq!(s.auxv, stack.as_ptr().wrapping_add(3));
     }
 
     #[test]

@@ -201,6 +201,7 @@ mod tests {
     fn table_keeps_entries_and_absence() {
         let v = [AT_PAGESZ, 4096, AT_HWCAP2, 2, 70, 9, AT_RSEQ_ALIGN, 32, AT_NULL, 0];
         let t = Table::new();
+        // SAFETY: `v` is a vector of pairs ending with AT_NULL.
         unsafe { t.fill(v.as_ptr()) };
         assert_eq!(t.entries().count(), 4);
         assert_eq!(t.get(AT_PAGESZ), Some(4096));
@@ -218,6 +219,7 @@ mod tests {
     fn types_beyond_the_table_do_not_stop_the_copy() {
         let v = [70, 1, 64, 2, AT_PAGESZ, 4096, 63, 5, 1000, 3, AT_HWCAP2, 2, AT_NULL, 0];
         let t = Table::new();
+        // SAFETY: `v` is a vector of pairs ending with AT_NULL.
         unsafe { t.fill(v.as_ptr()) };
         assert_eq!(t.entries().count(), 6);
         assert_eq!(t.get(AT_PAGESZ), Some(4096));
@@ -231,6 +233,7 @@ mod tests {
     fn zero_values_are_present() {
         let v = [AT_SECURE, 0, AT_NULL, 0];
         let t = Table::new();
+        // SAFETY: `v` is a vector of pairs ending with AT_NULL.
         unsafe { t.fill(v.as_ptr()) };
         assert_eq!(t.get(AT_SECURE), Some(0));
     }
@@ -239,6 +242,7 @@ mod tests {
     fn empty_vector() {
         let v = [AT_NULL, 0];
         let t = Table::new();
+        // SAFETY: `v` is a vector of pairs ending with AT_NULL.
         unsafe { t.fill(v.as_ptr()) };
         assert_eq!(t.entries().count(), 0);
         assert_eq!(t.get(AT_PAGESZ), None);

@@ -33,23 +33,27 @@ static HANDLERS: Mutex<Handlers> = Mutex::new(Handlers { list: [None; ATEXIT_MAX
 /// How many `.fini_array` entries (then `_fini`) have been started.
 static FINI_STARTED: AtomicUsize = AtomicUsize::new(0);
 
-fn push(h: Handler) -> Result<(), ()> {
+fn push(h: Handler) -> Result<(), TableFull> {
     let mut hs = HANDLERS.lock();
     let n = hs.len;
-    let slot = hs.list.get_mut(n).ok_or(())?;
+    let slot = hs.list.get_mut(n).ok_or(TableFull)?;
     *slot = Some(h);
     hs.len = n + 1;
     REGISTERED.fetch_add(1, Relaxed);
     Ok(())
 }
 
+/// The error of a registration when all [`ATEXIT_MAX`] slots are taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableFull;
+
 /// Registers `f` to run at `exit`. Fails when the table is full.
-pub fn atexit(f: extern "C" fn()) -> Result<(), ()> {
+pub fn atexit(f: extern "C" fn()) -> Result<(), TableFull> {
     push(Handler::Plain(f))
 }
 
 /// Registers `f(arg)` to run at `exit` (`__cxa_atexit`).
-pub fn atexit_with_arg(f: unsafe extern "C" fn(*mut u8), arg: *mut u8) -> Result<(), ()> {
+pub fn atexit_with_arg(f: unsafe extern "C" fn(*mut u8), arg: *mut u8) -> Result<(), TableFull> {
     push(Handler::WithArg(f, arg))
 }
 

@@ -15,6 +15,8 @@ pub struct MainArgs {
     pub envp: *mut *const c_char,
 }
 
+/// # Safety
+/// The array's entries must be the program's constructors.
 unsafe fn run(array: Array<Option<InitFn>>, a: MainArgs) -> usize {
     if array.is_empty() {
         return 0;

@@ -5,7 +5,6 @@
 //! Rust and from C.
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
-#![allow(clippy::missing_safety_doc)] // every unsafe fn has a `# Safety` section in prose
 
 #[cfg_attr(target_arch = "x86_64", path = "arch/x86_64/mod.rs")]
 mod arch;

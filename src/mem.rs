@@ -108,7 +108,7 @@ mod exported {
         // SAFETY: reads stay within the string or the aligned word holding
         // its terminator.
         unsafe {
-            while (p as usize) % W != 0 {
+            while !(p as usize).is_multiple_of(W) {
                 if *p == 0 {
                     return p as usize - s as usize;
                 }
@@ -140,8 +140,10 @@ mod tests {
             for d in 0..n {
                 let mut b = a;
                 b[d] ^= 1;
+                // SAFETY: both arrays are longer than n.
                 assert_eq!(unsafe { first_difference(a.as_ptr(), b.as_ptr(), n) }, d);
             }
+            // SAFETY: as above.
             assert_eq!(unsafe { first_difference(a.as_ptr(), a.as_ptr(), n) }, n);
         }
     }

@@ -89,7 +89,9 @@ pub fn exit_group(status: i32) -> ! {
     // SAFETY: exit_group takes an integer and does not return.
     unsafe { arch::syscall1(nr::EXIT_GROUP, status as usize) };
     // The kernel never returns from exit_group; spin rather than fall through.
-    loop {}
+    loop {
+        core::hint::spin_loop();
+    }
 }
 
 /// getcpu(2): the CPU and NUMA node the caller runs on.

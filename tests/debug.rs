@@ -61,7 +61,8 @@ fn with_bad_tls(program: &std::path::Path, name: &str, patch: impl Fn(&mut u64, 
 #[test]
 fn malformed_tls_segments_are_fatal_with_a_message() {
     let good = c_program("tests/c/tls.c", "tls", &[]);
-    let cases: [(&str, &dyn Fn(&mut u64, &mut u64, &mut u64), &str); 3] = [
+    type Patch = dyn Fn(&mut u64, &mut u64, &mut u64);
+    let cases: [(&str, &Patch, &str); 3] = [
         ("tls-align-24", &|_, _, a| *a = 24, "crt0: fatal: malformed PT_TLS segment\n"),
         ("tls-filesz", &|f, m, _| *f = *m + 1, "crt0: fatal: malformed PT_TLS segment\n"),
         ("tls-huge", &|_, m, _| *m = 1 << 50, "crt0: fatal: TLS segment too large\n"),

@@ -217,6 +217,8 @@ pub fn run_with_auxv(program: &Path, args: &[&str], env: &[(&str, &str)], edits:
             Ok(())
         })
     };
+    // Reaped below with waitpid: ptrace needs the raw stop and exit statuses.
+    #[allow(clippy::zombie_processes)]
     let child = c.spawn().expect("spawn");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;

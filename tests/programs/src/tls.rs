@@ -30,6 +30,7 @@ macro_rules! tls_program {
                 (*z).0[$size - 1] = 7;
                 (*d).0[0] = b'C';
             }
+            // SAFETY: as above.
             let stuck = unsafe { (*z).0[$size - 1] == 7 && (*d).0[0] == b'C' && (*d).0[1] == b'r' };
             crt0::println!(
                 "tls align={} size={} data_mod={} zeroes_mod={} tdata={} tbss={} writes={}",
