@@ -2,7 +2,10 @@
 //! kernel's result as `Result<usize, Errno>`; none touches `errno` (the C
 //! functions in `libc` do that).
 
-use crate::arch::{self, nr};
+use crate::arch;
+
+/// This architecture's system call numbers (the ones crt0 uses).
+pub use crate::arch::nr;
 
 /// A positive error number from the kernel (asm-generic/errno-base.h).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +95,19 @@ pub fn exit_group(status: i32) -> ! {
     loop {
         core::hint::spin_loop();
     }
+}
+
+/// Any system call, with up to six arguments (unused ones are ignored by
+/// the kernel); returns the kernel's result, `Err` for -4095..-1. For what
+/// this module has no wrapper for: `raw(nr::SCHED_SETAFFINITY, [0, len, mask, 0, 0, 0])`.
+///
+/// # Safety
+/// The arguments must be valid for system call `n` (pointers to live
+/// memory of the sizes the call expects).
+pub unsafe fn raw(n: usize, args: [usize; 6]) -> Result<usize, Errno> {
+    let [a, b, c, d, e, f] = args;
+    // SAFETY: per the caller.
+    check(unsafe { arch::syscall6(n, a, b, c, d, e, f) })
 }
 
 /// getcpu(2): the CPU and NUMA node the caller runs on.

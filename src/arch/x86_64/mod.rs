@@ -24,6 +24,7 @@ pub mod nr {
     pub const ARCH_PRCTL: usize = 158;
     pub const EXIT_GROUP: usize = 231;
     pub const TGKILL: usize = 234;
+    pub const SCHED_SETAFFINITY: usize = 203;
     pub const GETCPU: usize = 309;
     pub const RSEQ: usize = 334;
 }

@@ -21,13 +21,9 @@ pub fn getcpu() -> i32 {
 pub fn pin_to(cpu: u32) -> bool {
     let mut mask = [0u64; 16];
     mask[(cpu / 64) as usize] |= 1 << (cpu % 64);
-    let r: isize;
+    let args = [0, core::mem::size_of_val(&mask), mask.as_ptr() as usize, 0, 0, 0];
     // SAFETY: sched_setaffinity(0, len, mask) reads `mask` only.
-    unsafe {
-        asm!("syscall", inlateout("rax") 203isize => r, in("rdi") 0, in("rsi") core::mem::size_of_val(&mask),
-             in("rdx") mask.as_ptr(), lateout("rcx") _, lateout("r11") _, options(nostack));
-    }
-    r == 0
+    unsafe { crt0::syscall::raw(crt0::syscall::nr::SCHED_SETAFFINITY, args) }.is_ok()
 }
 
 /// The owner's name.
