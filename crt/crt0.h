@@ -41,7 +41,8 @@ int crt0_rseq_owner(void);
 int crt0_rseq_cpu_id(void);
 /* This thread's rseq area (struct rseq), at __rseq_offset from the thread pointer. */
 void *crt0_rseq_area(void);
-/* How many CPUID instructions crt0 ran (0 unless a resolver asked). */
+/* How many feature-detection instructions crt0 ran: CPUID on x86_64 (0 unless
+ * a resolver asked); always 0 on aarch64, which reads AT_HWCAP/AT_HWCAP2. */
 unsigned int crt0_cpuid_runs(void);
 /* Print "crt0: fatal: <what>" on stderr and exit with status 127. */
 void crt0_fatal(const char *what) __attribute__((noreturn));

@@ -5,7 +5,9 @@
 //!    (the arch module knows glibc's calling convention) and stores its answer.
 //! 2. crt0's own Rust resolvers, declared with [`ifunc!`](crate::ifunc!).
 //!
-//! CPU features are detected lazily: no CPUID runs unless a resolver asks.
+//! CPU features are detected lazily, on the first question: on x86_64 no
+//! CPUID runs unless a resolver asks; on aarch64 they come from AT_HWCAP and
+//! AT_HWCAP2, and no instruction runs at all.
 
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 
@@ -78,7 +80,9 @@ impl Cpu {
     }
 }
 
-/// How many CPUID instructions crt0 has run (for the trace and tests).
+/// How many feature-detection instructions crt0 has run (for the trace and
+/// tests): CPUID executions on x86_64, each a trap to the hypervisor in a
+/// VM; always 0 on aarch64, which reads the auxiliary vector instead.
 pub fn cpuid_runs() -> u32 {
     CPUID_RUNS.load(Relaxed)
 }

@@ -7,6 +7,10 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 #[cfg_attr(target_arch = "x86_64", path = "arch/x86_64/mod.rs")]
+#[cfg_attr(target_arch = "aarch64", path = "arch/aarch64/mod.rs")]
+// The freestanding targets take memmove and memset from compiler_builtins
+// (see `mem`), which leaves the arch's backward copy and fill unused there.
+#[cfg_attr(target_os = "none", allow(dead_code, unused_imports))]
 mod arch;
 
 pub mod args;
@@ -36,7 +40,9 @@ mod start;
 pub use args::{args, var, Args};
 
 /// Debug builds of `core` reference the unwinding personality routine even
-/// with `panic = "abort"`; crt0 programs never unwind.
-#[cfg(not(test))]
+/// with `panic = "abort"`; crt0 programs never unwind. (Only the host
+/// targets' precompiled `core`, built for unwinding, does: the freestanding
+/// targets build theirs with build-std and panic=abort.)
+#[cfg(not(any(test, target_os = "none")))]
 #[no_mangle]
 pub extern "C" fn rust_eh_personality() {}

@@ -158,7 +158,8 @@ pub extern "C" fn crt0_rseq_area() -> *mut c_void {
     rseq::area().map_or(core::ptr::null_mut(), |a| a.cast())
 }
 
-/// `unsigned int crt0_cpuid_runs(void)`: CPUID instructions crt0 has run.
+/// `unsigned int crt0_cpuid_runs(void)`: feature-detection instructions
+/// crt0 has run (CPUID on x86_64; always 0 on aarch64).
 #[no_mangle]
 pub extern "C" fn crt0_cpuid_runs() -> c_uint {
     crate::ifunc::cpuid_runs()

@@ -1,7 +1,9 @@
 //! The memory functions compiled code calls even without a C library: LLVM
 //! and gcc emit calls to memcpy, memmove, memset, memcmp and bcmp for
 //! copies, initialisers and comparisons, and C code calls strlen. The host
-//! targets' compiler_builtins does not provide them, so crt0 does.
+//! targets' compiler_builtins does not provide them, so crt0 does. On the
+//! freestanding targets compiler_builtins, built with its `mem` feature,
+//! does, and crt0 exports none of them.
 //!
 //! Copies and fills use the arch module's string instructions; the
 //! comparisons are written word-at-a-time so the optimiser cannot turn the
@@ -19,12 +21,14 @@ pub unsafe fn copy(dst: *mut u8, src: *const u8, n: usize) {
     unsafe { arch::copy_forward(dst, src, n) }
 }
 
+#[cfg(any(test, not(target_os = "none")))]
 const W: usize = core::mem::size_of::<usize>();
 
 /// Index of the first differing byte of `a` and `b` within `n`, or `n`.
 ///
 /// # Safety
 /// Both valid for `n` bytes.
+#[cfg(any(test, not(target_os = "none")))]
 unsafe fn first_difference(a: *const u8, b: *const u8, n: usize) -> usize {
     let mut i = 0;
     // SAFETY: every read is below n; unaligned word reads are fine here.
@@ -39,7 +43,7 @@ unsafe fn first_difference(a: *const u8, b: *const u8, n: usize) -> usize {
     i
 }
 
-#[cfg(not(test))]
+#[cfg(not(any(test, target_os = "none")))]
 mod exported {
     use super::*;
 

@@ -42,7 +42,8 @@ static RSEQ_OFF: Flag = Flag::new(false);
 /// `entry` must be a NUL-terminated string; phase 1 only (see [`Flag`]).
 pub unsafe fn from_env(entry: *const c_char) {
     // SAFETY: the string has at least its NUL byte.
-    if unsafe { *entry } as u8 != b'C' {
+    // (As bytes: c_char is signed on x86_64, unsigned on aarch64.)
+    if unsafe { entry.cast::<u8>().read() } != b'C' {
         return;
     }
     // SAFETY: NUL-terminated, per the caller.

@@ -3,7 +3,7 @@
 //! pointer points at, crt0's per-thread data and the thread's rseq area.
 //!
 //! Variant II (x86_64): `[pad | TLS block | TCB | thread data | rseq]`, TP at the TCB.
-//! Variant I (aarch64): `[rseq... thread data | TCB (16 bytes) | pad | TLS block]`, TP at the TCB.
+//! Variant I (aarch64): `[thread data | rseq | TCB (16 bytes) | pad | TLS block]`, TP at the TCB.
 //! Either way the thread data and the rseq area sit at a fixed offset from
 //! the thread pointer, the same in every thread, which is what `__rseq_offset`
 //! publishes.
@@ -199,7 +199,7 @@ pub unsafe fn init_main_thread() -> Report {
     };
     // SAFETY: [base, base + size) lies inside the static area or the mapping,
     // both zero-filled, so `.tbss` and the rseq area need no clearing.
-    let tp = unsafe { install(base as *mut u8, &layout, &image, canary()) };
+    let tp = unsafe { install(base as *mut u8, &layout, &image, new_canary()) };
     rseq::set_area(layout.rseq, area);
     // SAFETY: tp points at the TCB just initialised, in memory that lives forever.
     if !unsafe { arch::set_thread_pointer(tp, auxv::value(auxv::AT_HWCAP2)) } {
@@ -230,11 +230,11 @@ unsafe fn install(base: *mut u8, layout: &Layout, image: &Image, canary: usize) 
     }
 }
 
-/// The stack-protector canary: 8 of the kernel's 16 AT_RANDOM bytes, with
+/// A new stack-protector canary: 8 of the kernel's 16 AT_RANDOM bytes, with
 /// the lowest byte zeroed so that string functions overrunning a buffer
 /// cannot reproduce it. Without AT_RANDOM (never seen on Linux), the
 /// canary still differs per run through ASLR of the stack.
-fn canary() -> usize {
+fn new_canary() -> usize {
     let random = auxv::value(auxv::AT_RANDOM);
     let word = if random != 0 {
         // SAFETY: AT_RANDOM points at 16 bytes on the initial stack.
@@ -244,6 +244,13 @@ fn canary() -> usize {
         (&raw const local as usize).rotate_left(17) ^ (&raw const STATIC_AREA as usize)
     };
     word & !0xff
+}
+
+/// The stack-protector canary that compiled code checks, read where it
+/// reads it: the TCB at `%fs:0x28` on x86_64, the global
+/// `__stack_chk_guard` on aarch64. Valid once TLS is ready ([`ready`]).
+pub fn canary() -> usize {
+    arch::stack_guard()
 }
 
 /// True once the main thread's thread pointer is set.

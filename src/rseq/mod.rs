@@ -8,6 +8,11 @@ use core::sync::atomic::{AtomicI32, AtomicIsize, AtomicU32, Ordering::Relaxed};
 
 use crate::{arch, auxv, settings, syscall, tls};
 
+/// This architecture's rseq signature (x86: `0x53053053`, aarch64:
+/// `0xd428bc00`): the 4 bytes that must precede every abort handler of the
+/// registered area. Code that registers its own area passes it.
+pub const SIG: u32 = arch::RSEQ_SIG;
+
 /// `cpu_id` before registration (RSEQ_CPU_ID_UNINITIALIZED).
 pub const CPU_ID_UNINITIALIZED: i32 = -1;
 /// `cpu_id` after a failed registration (RSEQ_CPU_ID_REGISTRATION_FAILED).

@@ -2,6 +2,13 @@
  * CLAIM=ctor (as a preloaded rseq library would), registers its own area
  * and reports; main prints the outcome. Also exercises getauxval. */
 #include "util.h"
+#include <sys/syscall.h>
+
+#ifdef __x86_64__
+#define RSEQ_SIG 0x53053053
+#else
+#define RSEQ_SIG 0xd428bc00 /* aarch64: brk #0x45e0 */
+#endif
 
 struct area { unsigned int cpu_id_start; int cpu_id; unsigned long rseq_cs; unsigned int flags, pad[3]; };
 static struct area own __attribute__((aligned(32))) = { 0, -1, 0, 0, {0} };
@@ -12,7 +19,7 @@ static void claim(const char *who)
     int claimed = crt0_rseq_claim_override();
     long reg = -1;
     if (claimed)
-        reg = syscall(334, &own, 32, 0, 0x53053053);
+        reg = syscall(SYS_rseq, &own, 32, 0, RSEQ_SIG);
     put(who);
     put(" before=");
     put(owner_name(before));
@@ -47,7 +54,7 @@ int main(void)
     kv("pagesz", getauxval(6));
     kv("missing", getauxval(12345));
     kv("enoent", errno == 2);
-    kv("syscall_errno", syscall(39 /* getpid */) > 0 && syscall(-1) == -1 && errno == 38);
+    kv("syscall_errno", syscall(SYS_getpid) > 0 && syscall(-1) == -1 && errno == 38);
     put("\n");
     return 0;
 }

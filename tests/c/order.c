@@ -14,18 +14,31 @@ static void report(const char *who)
 }
 
 /* ---- GNU IFUNC ---- */
-static int add_sse2(int a, int b) { return a + b; }
+static int add_simd(int a, int b) { return a + b; }
 static int add_plain(int a, int b) { return a + b + 1000; }
-static int resolver_saw_owner = -1, resolver_saw_cpu = 99, resolver_sse2 = -1;
+static int resolver_saw_owner = -1, resolver_saw_cpu = 99, resolver_simd = -1;
 
+#ifdef __x86_64__
+/* glibc calls x86_64 resolvers without arguments; they ask the CPU. */
 static void *resolve_add(void)
 {
     __builtin_cpu_init();
-    resolver_sse2 = __builtin_cpu_supports("sse2");
+    resolver_simd = __builtin_cpu_supports("sse2") != 0;
+#else
+/* glibc calls aarch64 resolvers with AT_HWCAP | _IFUNC_ARG_HWCAP and a
+ * pointer to { size, AT_HWCAP, AT_HWCAP2 }. */
+struct ifunc_arg { unsigned long size, hwcap, hwcap2; };
+#define IFUNC_ARG_HWCAP (1UL << 62)
+#define HWCAP_ASIMD (1UL << 1)
+static void *resolve_add(unsigned long hwcap, const struct ifunc_arg *arg)
+{
+    resolver_simd = (hwcap & IFUNC_ARG_HWCAP) && (hwcap & HWCAP_ASIMD) && arg->size == sizeof *arg
+                    && arg->hwcap == (hwcap & ~IFUNC_ARG_HWCAP);
+#endif
     resolver_saw_owner = crt0_rseq_owner();
     resolver_saw_cpu = crt0_rseq_cpu_id();
     report("ifunc_resolver");
-    return resolver_sse2 ? (void *)add_sse2 : (void *)add_plain;
+    return resolver_simd ? (void *)add_simd : (void *)add_plain;
 }
 int add(int a, int b) __attribute__((ifunc("resolve_add")));
 
@@ -63,12 +76,13 @@ int main(int argc, char **argv)
     kv("add", add(2, 3));
     kv("resolver_owner", resolver_saw_owner);
     kv("resolver_cpu_id", resolver_saw_cpu);
-    kv("sse2", resolver_sse2);
+    kv("simd", resolver_simd);
     put("\n");
     kv("rseq_size", __rseq_size);
     kv("rseq_offset", __rseq_offset);
     kv("rseq_flags", __rseq_flags);
     kv("cpuid_runs", crt0_cpuid_runs());
+    kv("area_at_offset", (char *)__builtin_thread_pointer() + __rseq_offset == (char *)crt0_rseq_area());
     put("\n");
     for (int i = 0; i < argc; i++) {
         put("arg ");

@@ -28,10 +28,16 @@ fn count_sw(mut x: u64) -> u32 {
     }
     n
 }
+/// The feature behind a population-count instruction: POPCNT on x86_64,
+/// CNT (Advanced SIMD) on aarch64.
+#[cfg(target_arch = "x86_64")]
+const POPCOUNT: Features = Features::POPCNT;
+#[cfg(target_arch = "aarch64")]
+const POPCOUNT: Features = Features::ASIMD;
 crt0::ifunc! {
     fn count_ones(x: u64) -> u32 = |cpu: &crt0::ifunc::Cpu| {
         says("resolver: picks count_ones by CPU feature");
-        if cpu.has(Features::POPCNT) { count_hw } else { count_sw }
+        if cpu.has(POPCOUNT) { count_hw } else { count_sw }
     };
 }
 

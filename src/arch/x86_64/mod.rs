@@ -82,6 +82,15 @@ pub unsafe fn init_tcb(tp: *mut u8, canary: usize) {
     }
 }
 
+/// The canary, read where compiled code reads it (`%fs:0x28`).
+pub fn stack_guard() -> usize {
+    let v: usize;
+    // SAFETY: reads one word through %fs; crt0 sets the thread pointer
+    // before any code that can call this runs.
+    unsafe { asm!("mov {}, qword ptr fs:0x28", out(reg) v, options(nostack, readonly, preserves_flags)) };
+    v
+}
+
 /// Whether this kernel lets user space run `wrfsbase`.
 fn has_fsgsbase(hwcap2: usize) -> bool {
     hwcap2 & HWCAP2_FSGSBASE != 0

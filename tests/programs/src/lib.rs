@@ -1,9 +1,16 @@
 //! Helpers shared by the test programs (each program is `src/bin/*.rs`).
 #![no_std]
 
-use core::arch::asm;
+use crt0::ifunc::Features;
 
 mod tls;
+
+/// The feature that provides a population-count instruction: POPCNT on
+/// x86_64; on aarch64 it is CNT, part of Advanced SIMD.
+#[cfg(target_arch = "x86_64")]
+pub const POPCOUNT: Features = Features::POPCNT;
+#[cfg(target_arch = "aarch64")]
+pub const POPCOUNT: Features = Features::ASIMD;
 
 /// The rseq `cpu_id` of this thread as crt0's area shows it (-1 before
 /// registration, -2 after a failed one).
@@ -31,12 +38,10 @@ pub fn owner() -> &'static str {
     crt0::rseq::owner::name(crt0::rseq::owner::get())
 }
 
-/// The stack-protector canary at %fs:0x28.
+/// The stack-protector canary where compiled code reads it (%fs:0x28 on
+/// x86_64, `__stack_chk_guard` on aarch64).
 pub fn canary() -> u64 {
-    let v: u64;
-    // SAFETY: crt0 set the thread pointer before any program code runs.
-    unsafe { asm!("mov {}, qword ptr fs:0x28", out(reg) v, options(nostack, readonly)) };
-    v
+    crt0::tls::canary() as u64
 }
 
 /// Parses a decimal argument.

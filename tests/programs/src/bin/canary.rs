@@ -1,4 +1,5 @@
-//! Prints the stack-protector canary crt0 put at %fs:0x28.
+//! Prints the stack-protector canary crt0 installed (%fs:0x28 on x86_64,
+//! `__stack_chk_guard` on aarch64).
 #![no_std]
 #![no_main]
 

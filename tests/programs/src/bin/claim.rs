@@ -22,7 +22,7 @@ fn claim_and_register(who: &str) {
     let mut registered = false;
     if claimed {
         // SAFETY: a static, 32-aligned, 32-byte area that lives forever.
-        registered = unsafe { crt0::syscall::rseq(OWN_AREA.0.get().cast(), 32, 0, 0x5305_3053) }.is_ok();
+        registered = unsafe { crt0::syscall::rseq(OWN_AREA.0.get().cast(), 32, 0, crt0::rseq::SIG) }.is_ok();
     }
     println!("{} claim before={} claimed={} registered={} after={}", who, before, claimed, registered, owner());
 }

@@ -4,8 +4,8 @@
 #![no_std]
 #![no_main]
 
-use crt0::{ifunc::Features, println};
-use crt0_test_programs::{cpu_id, getcpu, owner, parse, pin_to};
+use crt0::println;
+use crt0_test_programs::{cpu_id, getcpu, owner, parse, pin_to, POPCOUNT};
 
 type Init = extern "C" fn(i32, *const *const u8, *const *const u8);
 
@@ -71,7 +71,7 @@ fn popcount_sw(mut x: u64) -> u32 {
 crt0::ifunc! {
     /// Resolved once during PREINIT; the resolver reports what it sees.
     fn popcount(x: u64) -> u32 = |cpu: &crt0::ifunc::Cpu| {
-        let hw = cpu.has(Features::POPCNT);
+        let hw = cpu.has(POPCOUNT);
         println!("resolver owner={} cpu_id={} popcnt={}", owner(), cpu_id(), hw);
         if hw { popcount_hw } else { popcount_sw }
     };
