@@ -4,43 +4,78 @@
 mod common;
 use common::*;
 
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
-fn backtrace(program: &std::path::Path) -> Vec<String> {
-    let out = Command::new("gdb")
-        .args(["-batch", "-nx", "-ex", "set debuginfod enabled off"])
-        // gdb normally stops at main; the frames below it are crt0's.
-        .args(["-ex", "set backtrace past-main on", "-ex", "break main", "-ex", "run", "-ex", "bt"])
-        .arg(program)
-        .env_clear()
-        .output()
-        .expect("gdb runs");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+/// gdb's commands: stop in main, show the whole stack (gdb normally stops
+/// at main; the frames below it are crt0's).
+const GDB_SCRIPT: [&str; 4] = ["set debuginfod enabled off", "set backtrace past-main on", "set pagination off", "set confirm off"];
+
+fn gdb_args(c: &mut Command) {
+    c.args(["-batch", "-nx"]);
+    for cmd in GDB_SCRIPT {
+        c.args(["-ex", cmd]);
+    }
+}
+
+/// The backtrace at a breakpoint on `main`: natively with gdb, for aarch64
+/// with gdb-multiarch attached to qemu-user's gdb stub.
+fn backtrace(cfg: Config, program: &Path) -> Vec<String> {
+    let text = if cfg.native() {
+        let mut c = Command::new("gdb");
+        gdb_args(&mut c);
+        c.args(["-ex", "break main", "-ex", "run", "-ex", "bt"]).arg(program).env_clear();
+        let out = c.output().expect("gdb runs");
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+    } else {
+        // A port per configuration and process: tests run in parallel.
+        let port = 20_000 + (std::process::id() % 20_000) as u16 + cfg as u16;
+        let mut qemu = Command::new(QEMU)
+            .args(["-g", &port.to_string()])
+            .arg(program)
+            .env_clear()
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("qemu runs");
+        let mut text = String::new();
+        for _ in 0..50 {
+            let mut c = Command::new("gdb-multiarch");
+            gdb_args(&mut c);
+            c.arg("-ex").arg(format!("file {}", program.display()));
+            c.args(["-ex", &format!("target remote localhost:{port}"), "-ex", "break main", "-ex", "continue", "-ex", "bt", "-ex", "kill"]);
+            let out = c.env_clear().output().expect("gdb-multiarch runs");
+            text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+            if !text.contains("Connection refused") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        qemu.kill().ok();
+        qemu.wait().ok();
+        text
+    };
     assert!(!text.contains("Backtrace stopped"), "{text}");
     assert!(!text.contains("corrupt stack"), "{text}");
     text.lines().filter(|l| l.starts_with('#')).map(str::to_string).collect()
 }
 
-#[test]
-fn gdb_backtrace_from_main_ends_at_start() {
-    let programs = [
-        rust("order", Linker::Lld),
-        rust("order", Linker::Bfd),
-        c_program("tests/c/order.c", "order", &[]),
-    ];
-    for p in programs {
-        // Frames above main may be inlined callees (Rust); the last three are fixed.
-        let bt = backtrace(&p);
-        let n = bt.len();
-        assert!(n >= 3, "{}: {bt:#?}", p.display());
-        assert!(bt[n - 3].contains("main ("), "{bt:#?}");
-        assert!(bt[n - 2].contains(" in crt0::start::crt0_start ()"), "{bt:#?}");
-        assert!(bt[n - 1].ends_with(" in _start ()"), "{bt:#?}");
+for_each_config! {
+    fn gdb_backtrace_from_main_ends_at_start(cfg: Config) {
+        for p in [rust("order", cfg), c_program("tests/c/order.c", "order", &[], cfg)] {
+            // Frames above main may be inlined callees (Rust); the last three are fixed.
+            let bt = backtrace(cfg, &p);
+            let n = bt.len();
+            assert!(n >= 3, "{}: {bt:#?}", p.display());
+            assert!(bt[n - 3].contains("main ("), "{bt:#?}");
+            assert!(bt[n - 2].contains(" in crt0::start::crt0_start ()"), "{bt:#?}");
+            assert!(bt[n - 1].ends_with(" in _start ()"), "{bt:#?}");
+        }
     }
 }
 
 /// A copy of `program` with its PT_TLS header changed by `patch(p_filesz, p_memsz, p_align)`.
-fn with_bad_tls(program: &std::path::Path, name: &str, patch: impl Fn(&mut u64, &mut u64, &mut u64)) -> std::path::PathBuf {
+fn with_bad_tls(program: &Path, name: &str, patch: impl Fn(&mut u64, &mut u64, &mut u64)) -> PathBuf {
     let mut elf = std::fs::read(program).unwrap();
     let u64_at = |e: &[u8], o: usize| u64::from_le_bytes(e[o..o + 8].try_into().unwrap());
     let phoff = u64_at(&elf, 0x20) as usize;
@@ -52,26 +87,27 @@ fn with_bad_tls(program: &std::path::Path, name: &str, patch: impl Fn(&mut u64, 
     elf[tls + 32..tls + 40].copy_from_slice(&filesz.to_le_bytes());
     elf[tls + 40..tls + 48].copy_from_slice(&memsz.to_le_bytes());
     elf[tls + 48..tls + 56].copy_from_slice(&align.to_le_bytes());
-    let out = root().join("target/c-tests").join(name);
+    let out = program.with_file_name(name);
     std::fs::write(&out, elf).unwrap();
     std::fs::set_permissions(&out, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     out
 }
 
-#[test]
-fn malformed_tls_segments_are_fatal_with_a_message() {
-    let good = c_program("tests/c/tls.c", "tls", &[]);
-    type Patch = dyn Fn(&mut u64, &mut u64, &mut u64);
-    let cases: [(&str, &Patch, &str); 3] = [
-        ("tls-align-24", &|_, _, a| *a = 24, "crt0: fatal: malformed PT_TLS segment\n"),
-        ("tls-filesz", &|f, m, _| *f = *m + 1, "crt0: fatal: malformed PT_TLS segment\n"),
-        ("tls-huge", &|_, m, _| *m = 1 << 50, "crt0: fatal: TLS segment too large\n"),
-    ];
-    for (name, patch, message) in cases {
-        let bad = with_bad_tls(&good, name, patch);
-        let r = run(&bad, &[], &[]);
-        r.assert_exit(127);
-        assert_eq!(r.stderr, message, "{name}");
-        assert_eq!(r.stdout, "", "{name}: main must not run");
+for_each_config! {
+    fn malformed_tls_segments_are_fatal_with_a_message(cfg: Config) {
+        let good = c_program("tests/c/tls.c", "tls", &[], cfg);
+        type Patch = dyn Fn(&mut u64, &mut u64, &mut u64);
+        let cases: [(&str, &Patch, &str); 3] = [
+            ("tls-align-24", &|_, _, a| *a = 24, "crt0: fatal: malformed PT_TLS segment\n"),
+            ("tls-filesz", &|f, m, _| *f = *m + 1, "crt0: fatal: malformed PT_TLS segment\n"),
+            ("tls-huge", &|_, m, _| *m = 1 << 50, "crt0: fatal: TLS segment too large\n"),
+        ];
+        for (name, patch, message) in cases {
+            let bad = with_bad_tls(&good, name, patch);
+            let r = run(cfg, &bad, &[], &[]);
+            r.assert_exit(127);
+            assert_eq!(r.stderr, message, "{name}");
+            assert_eq!(r.stdout, "", "{name}: main must not run");
+        }
     }
 }

@@ -38,106 +38,160 @@ fn get<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
     &pairs.iter().find(|(k, _)| k == key).unwrap_or_else(|| panic!("no {key} in {pairs:?}")).1
 }
 
-#[test]
-fn trace_has_one_line_per_phase_in_order() {
-    for linker in LINKERS {
-        let r = run(&rust("order", linker), &["9", "x"], &[("CRT0_TRACE", "1"), ("A", "1")]);
+for_each_config! {
+    fn trace_has_one_line_per_phase_in_order(cfg: Config) {
+        let r = run(cfg, &rust("order", cfg), &["9", "x"], &[("CRT0_TRACE", "1"), ("A", "1")]);
         r.assert_exit(9);
         let t = trace_lines(&r);
         let phases: Vec<&str> = t.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(phases, PHASES, "{linker:?}: {}", r.stderr);
+        assert_eq!(phases, PHASES, "{}", r.stderr);
         let by = |p: &str| &t.iter().find(|(q, _)| q == p).unwrap().1;
         assert_eq!(get(by("args"), "argc"), "3");
         assert_eq!(get(by("args"), "envc"), "2");
         assert_eq!(get(by("args"), "rseq"), "no-tls");
         assert_eq!(get(by("tls"), "owner"), "UNSET");
-        assert_eq!(get(by("tls"), "tp"), if has_fsgsbase() { "wrfsbase" } else { "arch_prctl" });
+        let tp = match cfg.arch() {
+            Arch::X86_64 if has_fsgsbase() => "wrfsbase",
+            Arch::X86_64 => "arch_prctl",
+            Arch::Aarch64 => "msr",
+        };
+        assert_eq!(get(by("tls"), "tp"), tp);
         assert_eq!(get(by("preinit"), "owner"), "PREINIT");
         assert_eq!(get(by("preinit"), "rseq"), "unregistered");
         assert_eq!(get(by("resolvers"), "count"), "1");
-        assert_eq!(get(by("resolvers"), "cpuid"), "4");
+        // x86_64 runs CPUID 4 times for the first feature question; aarch64
+        // reads its features from AT_HWCAP/AT_HWCAP2 and runs nothing.
+        assert_eq!(get(by("resolvers"), "cpuid"), if cfg.arch() == Arch::X86_64 { "4" } else { "0" });
         assert_eq!(get(by("preinit_array"), "count"), "1");
-        assert_eq!(get(by("init_array"), "count"), "3");
+        assert_eq!(get(by("init_array"), "count"), init_array_count(cfg, 3));
         assert_eq!(get(by("init_array"), "init"), "1");
         let rseq = by("rseq");
         assert_eq!(get(rseq, "owner"), "LIBC");
-        assert_eq!(get(rseq, "rseq"), "registered");
-        assert!(get(rseq, "cpu").parse::<u32>().is_ok());
-        assert_eq!(get(rseq, "len"), "32");
+        if cfg.native() {
+            assert_eq!(get(rseq, "rseq"), "registered");
+            assert!(get(rseq, "cpu").parse::<u32>().is_ok());
+            assert_eq!(get(rseq, "len"), "32");
+        } else {
+            assert_eq!(get(rseq, "rseq"), "failed");
+            assert_eq!(get(rseq, "cpu"), "-2");
+            assert_eq!(get(rseq, "errno"), "38");
+        }
         assert_eq!(get(by("exit"), "status"), "9");
         assert_eq!(get(by("exit"), "fini_array"), "2");
     }
 }
 
-#[test]
-fn trace_shows_ifunc_counts_for_c() {
-    let r = run(&c_program("tests/c/order.c", "order", &[]), &[], &[("CRT0_TRACE", "1")]);
-    let t = trace_lines(&r);
-    let by = |p: &str| &t.iter().find(|(q, _)| q == p).unwrap().1;
-    assert_eq!(get(by("irelative"), "count"), "1");
-    assert_eq!(get(by("irelative"), "owner"), "PREINIT");
-    assert_eq!(get(by("resolvers"), "cpuid"), "0", "no crt0 resolver asked for a CPU feature");
-    // Three constructors of the program and libgcc's __cpu_indicator_init,
-    // which __builtin_cpu_init pulls in.
-    assert_eq!(get(by("init_array"), "count"), "4");
-    assert_eq!(r.value("rseq_size", "cpuid_runs"), "0");
+for_each_config! {
+    fn trace_shows_ifunc_counts_for_c(cfg: Config) {
+        let r = run(cfg, &c_program("tests/c/order.c", "order", &[], cfg), &[], &[("CRT0_TRACE", "1")]);
+        let t = trace_lines(&r);
+        let by = |p: &str| &t.iter().find(|(q, _)| q == p).unwrap().1;
+        assert_eq!(get(by("irelative"), "count"), "1");
+        assert_eq!(get(by("irelative"), "owner"), "PREINIT");
+        assert_eq!(get(by("resolvers"), "cpuid"), "0", "no crt0 resolver asked for a CPU feature");
+        // Three constructors of the program, and on x86_64 libgcc's
+        // __cpu_indicator_init, which __builtin_cpu_init pulls in.
+        let program = if cfg.arch() == Arch::X86_64 { 4 } else { 3 };
+        assert_eq!(get(by("init_array"), "count"), init_array_count(cfg, program));
+        assert_eq!(r.value("rseq_size", "cpuid_runs"), "0");
+    }
 }
 
-#[test]
-fn disabled_and_failed_states_show_in_the_trace() {
-    let p = rust("order", Linker::Lld);
-    let r = run(&p, &[], &[("CRT0_TRACE", "1"), ("CRT0_RSEQ", "0")]);
-    for (phase, pairs) in trace_lines(&r).iter().skip(1) {
-        assert_eq!(get(pairs, "owner"), "UNSET", "{phase}");
-        assert_eq!(get(pairs, "rseq"), "disabled", "{phase}");
+for_each_config! {
+    fn disabled_state_shows_in_the_trace(cfg: Config) {
+        let r = run(cfg, &rust("order", cfg), &[], &[("CRT0_TRACE", "1"), ("CRT0_RSEQ", "0")]);
+        let t = trace_lines(&r);
+        assert_eq!(t.len(), PHASES.len());
+        for (phase, pairs) in t.iter().skip(1) {
+            assert_eq!(get(pairs, "owner"), "UNSET", "{phase}");
+            assert_eq!(get(pairs, "rseq"), "disabled", "{phase}");
+        }
     }
-    let r = run_without_rseq(&p, &[], &[("CRT0_TRACE", "1")], 38);
-    let t = trace_lines(&r);
-    assert_eq!(get(&t.iter().find(|(q, _)| q == "main").unwrap().1, "rseq"), "failed");
+}
+
+/// `.init_array` entries of a program with `program` constructors: on
+/// aarch64-unknown-linux-gnu, Rust's compiler_builtins adds two (priority
+/// 90) that detect LSE atomics for its out-of-line atomics; they run in
+/// PREINIT like any constructor and read AT_HWCAP through crt0's getauxval.
+fn init_array_count(cfg: Config, program: usize) -> String {
+    let runtime = if cfg == Config::Aarch64Host { 2 } else { 0 };
+    (program + runtime).to_string()
 }
 
 fn has_fsgsbase() -> bool {
     std::fs::read_to_string("/proc/cpuinfo").unwrap().split_whitespace().any(|w| w == "fsgsbase")
 }
 
-/// The system calls `program` makes, by name, from strace.
-fn syscalls(program: &std::path::Path, env: &[(&str, &str)]) -> Vec<String> {
-    let log = std::env::temp_dir().join(format!("crt0-strace-{}", std::process::id()));
-    let mut c = std::process::Command::new("strace");
-    c.arg("-qq").arg("-o").arg(&log).arg(program).env_clear().envs(env.iter().copied());
-    let r = run_command(c);
-    r.assert_exit(0);
-    let text = std::fs::read_to_string(&log).unwrap();
-    std::fs::remove_file(&log).ok();
-    text.lines().map(|l| l.split('(').next().unwrap().to_string()).filter(|s| !s.starts_with("+++")).collect()
-}
-
-#[test]
-fn without_trace_hello_makes_only_the_necessary_system_calls() {
-    let hello = c_program("examples/c/hello.c", "hello", &[]);
-    let calls = syscalls(&hello, &[]);
-    let expected: &[&str] = if has_fsgsbase() {
-        &["execve", "rseq", "write", "exit_group"]
+/// The system calls `program` makes, by name: from strace natively, from
+/// qemu-user's own `-strace` for aarch64 (which does not list the execve
+/// that started it, so it is added).
+fn syscalls(cfg: Config, program: &std::path::Path, env: &[(&str, &str)]) -> Vec<String> {
+    if cfg.native() {
+        let log = std::env::temp_dir().join(format!("crt0-strace-{}-{}", std::process::id(), cfg.name()));
+        let mut c = std::process::Command::new("strace");
+        c.arg("-qq").arg("-o").arg(&log).arg(program).env_clear().envs(env.iter().copied());
+        run_command(c).assert_exit(0);
+        let text = std::fs::read_to_string(&log).unwrap();
+        std::fs::remove_file(&log).ok();
+        text.lines().map(|l| l.split('(').next().unwrap().to_string()).filter(|s| !s.starts_with("+++")).collect()
     } else {
-        &["execve", "arch_prctl", "rseq", "write", "exit_group"]
-    };
-    assert_eq!(calls, expected);
-    // Tracing writes once per phase to stderr and nothing else.
-    let calls = syscalls(&hello, &[("CRT0_TRACE", "1")]);
-    let writes = calls.iter().filter(|c| *c == "write").count();
-    assert_eq!(writes, 1 + PHASES.len(), "{calls:?}");
+        let mut c = std::process::Command::new(QEMU);
+        c.arg("-strace").arg(program).env_clear().envs(env.iter().copied());
+        let r = run_command(c);
+        r.assert_exit(0);
+        // Lines look like "PID name(args) = result"; qemu names the system
+        // calls it does not implement by number: rseq is 293 on aarch64.
+        let names = r.stderr.lines().filter_map(|l| {
+            let call = l.split_once(' ')?.1;
+            if call.starts_with("Unknown syscall 293") {
+                return Some("rseq".to_string());
+            }
+            let name = call.split('(').next()?;
+            (!name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
+                .then(|| name.to_string())
+        });
+        std::iter::once("execve".to_string()).chain(names).collect()
+    }
 }
 
-#[test]
-fn without_fsgsbase_the_thread_pointer_is_set_with_arch_prctl() {
-    let clear = [(AT_HWCAP2, (AT_HWCAP2, 0))];
-    for p in [rust("order", Linker::Lld), c_program("tests/c/tls.c", "tls", &[])] {
-        let r = run_with_auxv(&p, &[], &[("CRT0_TRACE", "1")], &clear);
-        r.assert_exit(0);
-        let tls = r.stderr.lines().find(|l| l.starts_with("crt0: phase=tls")).unwrap();
-        assert_eq!(field(tls, "tp").unwrap(), "arch_prctl", "{}", r.stderr);
+for_each_config! {
+    fn without_trace_hello_makes_only_the_necessary_system_calls(cfg: Config) {
+        let hello = c_program("examples/c/hello.c", "hello", &[], cfg);
+        let calls = syscalls(cfg, &hello, &[]);
+        // x86_64 sets the thread pointer with wrfsbase where the kernel
+        // allows it, else arch_prctl; aarch64 with msr, no system call.
+        let expected: &[&str] = if cfg.arch() == Arch::Aarch64 || has_fsgsbase() {
+            &["execve", "rseq", "write", "exit_group"]
+        } else {
+            &["execve", "arch_prctl", "rseq", "write", "exit_group"]
+        };
+        assert_eq!(calls, expected);
+        // Tracing writes once per phase to stderr and nothing else.
+        let calls = syscalls(cfg, &hello, &[("CRT0_TRACE", "1")]);
+        let writes = calls.iter().filter(|c| *c == "write").count();
+        assert_eq!(writes, 1 + PHASES.len(), "{calls:?}");
     }
-    // And TLS works through it.
-    let r = run_with_auxv(&c_program("tests/c/tls.c", "tls", &[]), &[], &[], &clear);
-    assert_eq!(r.value("counter", "counter_after"), "43");
+}
+
+for_each_native_config! {
+    fn without_fsgsbase_the_thread_pointer_is_set_with_arch_prctl(cfg: Config) {
+        let clear = [(AT_HWCAP2, (AT_HWCAP2, 0))];
+        for p in [rust("order", cfg), c_program("tests/c/tls.c", "tls", &[], cfg)] {
+            let r = run_with_auxv(&p, &[], &[("CRT0_TRACE", "1")], &clear);
+            r.assert_exit(0);
+            let tls = r.stderr.lines().find(|l| l.starts_with("crt0: phase=tls")).unwrap();
+            assert_eq!(field(tls, "tp").unwrap(), "arch_prctl", "{}", r.stderr);
+        }
+        // And TLS works through it.
+        let r = run_with_auxv(&c_program("tests/c/tls.c", "tls", &[], cfg), &[], &[], &clear);
+        assert_eq!(r.value("counter", "counter_after"), "43");
+    }
+}
+
+for_each_native_config! {
+    fn a_failed_registration_shows_in_the_trace(cfg: Config) {
+        let r = run_without_rseq(&rust("order", cfg), &[], &[("CRT0_TRACE", "1")], 38);
+        let t = trace_lines(&r);
+        assert_eq!(get(&t.iter().find(|(q, _)| q == "main").unwrap().1, "rseq"), "failed");
+    }
 }

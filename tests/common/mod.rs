@@ -1,26 +1,154 @@
-//! Shared by the integration tests: build crt0 programs (Rust, with each
-//! linker, and C through crt/crt0-cc), run them in a small controlled
-//! environment, and look at what they print and how they exit.
+//! Shared by the integration tests: build crt0 programs (Rust, and C through
+//! crt/crt0-cc) for each configuration, run them in a small controlled
+//! environment (under qemu-user for aarch64), and look at what they print
+//! and how they exit.
 #![allow(dead_code)] // each test file uses a different part
 
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Which linker a Rust program was linked with: the default rust-lld, or
-/// GNU ld (they lay sections out differently, so crt0 is tested with both).
+/// A way of building and running crt0 programs: an architecture, a target
+/// (the host `*-linux-gnu` target or the freestanding `*-none` JSON target)
+/// and, for Rust on the x86_64 host target, the linker (the default
+/// rust-lld, or GNU ld: they lay sections out differently). aarch64 programs
+/// run under qemu-user, which answers ENOSYS to rseq(2); the real-kernel
+/// tests (tests/kernel.rs) cover registration there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Linker {
-    Lld,
-    Bfd,
+pub enum Config {
+    X86_64Host,
+    X86_64HostGnuLd,
+    X86_64None,
+    Aarch64Host,
+    Aarch64None,
 }
 
-pub const LINKERS: [Linker; 2] = [Linker::Lld, Linker::Bfd];
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arch {
+    X86_64,
+    Aarch64,
+}
+
+impl Config {
+    pub fn arch(self) -> Arch {
+        match self {
+            Config::X86_64Host | Config::X86_64HostGnuLd | Config::X86_64None => Arch::X86_64,
+            Config::Aarch64Host | Config::Aarch64None => Arch::Aarch64,
+        }
+    }
+
+    /// True for the freestanding JSON targets.
+    pub fn freestanding(self) -> bool {
+        matches!(self, Config::X86_64None | Config::Aarch64None)
+    }
+
+    /// True when programs run natively (not under qemu-user), so the tests
+    /// can use seccomp and ptrace on them.
+    pub fn native(self) -> bool {
+        self.arch() == Arch::X86_64
+    }
+
+    /// A short name, for directories and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Config::X86_64Host => "x86_64-host",
+            Config::X86_64HostGnuLd => "x86_64-host-gnu-ld",
+            Config::X86_64None => "x86_64-none",
+            Config::Aarch64Host => "aarch64-host",
+            Config::Aarch64None => "aarch64-none",
+        }
+    }
+
+    /// cargo's `--target` and the folder it puts the binaries in.
+    fn cargo_target(self) -> (&'static str, &'static str) {
+        match self {
+            Config::X86_64Host | Config::X86_64HostGnuLd => ("x86_64-unknown-linux-gnu", "x86_64-unknown-linux-gnu"),
+            Config::X86_64None => ("x86_64-none.json", "x86_64-none"),
+            Config::Aarch64Host => ("aarch64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"),
+            Config::Aarch64None => ("aarch64-none.json", "aarch64-none"),
+        }
+    }
+
+    /// The environment crt/crt0-cc needs for this configuration.
+    fn c_env(self) -> Vec<(&'static str, &'static str)> {
+        let mut env = vec![];
+        if self.arch() == Arch::Aarch64 {
+            env.push(("CC", "aarch64-linux-gnu-gcc"));
+        }
+        if self.freestanding() {
+            env.push(("CRT0_TARGET", if self.arch() == Arch::Aarch64 { "aarch64-none" } else { "x86_64-none" }));
+        }
+        env
+    }
+}
+
+pub const CONFIGS: [Config; 5] =
+    [Config::X86_64Host, Config::X86_64HostGnuLd, Config::X86_64None, Config::Aarch64Host, Config::Aarch64None];
+
+/// Defines a test module whose body runs once per configuration, as tests
+/// named `NAME::x86_64_host`, `NAME::aarch64_none`, and so on.
+#[macro_export]
+macro_rules! for_each_config {
+    ($(#[$meta:meta])* fn $name:ident($cfg:ident: Config) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            fn body($cfg: Config) $body
+            #[test]
+            fn x86_64_host() {
+                body(Config::X86_64Host)
+            }
+            #[test]
+            fn x86_64_host_gnu_ld() {
+                body(Config::X86_64HostGnuLd)
+            }
+            #[test]
+            fn x86_64_none() {
+                body(Config::X86_64None)
+            }
+            #[test]
+            fn aarch64_host() {
+                body(Config::Aarch64Host)
+            }
+            #[test]
+            fn aarch64_none() {
+                body(Config::Aarch64None)
+            }
+        }
+    };
+}
+
+/// As [`for_each_config!`], for the configurations whose programs run
+/// natively (x86_64): tests that use seccomp or ptrace on the program.
+#[macro_export]
+macro_rules! for_each_native_config {
+    ($(#[$meta:meta])* fn $name:ident($cfg:ident: Config) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            fn body($cfg: Config) $body
+            #[test]
+            fn x86_64_host() {
+                body(Config::X86_64Host)
+            }
+            #[test]
+            fn x86_64_host_gnu_ld() {
+                body(Config::X86_64HostGnuLd)
+            }
+            #[test]
+            fn x86_64_none() {
+                body(Config::X86_64None)
+            }
+        }
+    };
+}
 
 fn cargo() -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
@@ -38,60 +166,59 @@ fn check(what: &str, out: Output) {
     );
 }
 
-/// Builds the Rust test programs (tests/programs) once per linker, each into
-/// its own target directory, and returns the directory holding the binaries.
-pub fn rust_dir(linker: Linker) -> &'static Path {
-    static LLD: OnceLock<PathBuf> = OnceLock::new();
-    static BFD: OnceLock<PathBuf> = OnceLock::new();
-    let (cell, name, flags) = match linker {
-        Linker::Lld => (&LLD, "programs-lld", ""),
-        Linker::Bfd => (&BFD, "programs-bfd", "-C linker-features=-lld"),
-    };
-    cell.get_or_init(|| {
-        let target = root().join("target").join(name);
-        let out = cargo()
-            .args(["build", "--release", "-p", "crt0-test-programs", "--target-dir"])
-            .arg(&target)
-            .env("RUSTFLAGS", flags)
-            .output()
-            .expect("cargo runs");
-        check(&format!("building the test programs ({linker:?})"), out);
-        target.join("release")
-    })
+/// Builds the Rust test programs (tests/programs) for `cfg` once per test
+/// process, into a target directory of its own, and returns the directory
+/// holding the binaries.
+pub fn rust_dir(cfg: Config) -> PathBuf {
+    static BUILT: Mutex<Vec<(Config, PathBuf)>> = Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, dir)) = built.iter().find(|(c, _)| *c == cfg) {
+        return dir.clone();
+    }
+    let target_dir = root().join("target").join(format!("programs-{}", cfg.name()));
+    let (target, folder) = cfg.cargo_target();
+    let mut c = cargo();
+    c.args(["build", "--release", "-p", "crt0-test-programs", "--target", target, "--target-dir"]).arg(&target_dir);
+    if cfg.freestanding() {
+        c.args(["-Zjson-target-spec", "-Zbuild-std=core,alloc,compiler_builtins"]);
+        c.arg("-Zbuild-std-features=compiler-builtins-mem");
+    }
+    c.env("RUSTFLAGS", if cfg == Config::X86_64HostGnuLd { "-C linker-features=-lld" } else { "" });
+    check(&format!("building the test programs for {}", cfg.name()), c.output().expect("cargo runs"));
+    let dir = target_dir.join(folder).join("release");
+    built.push((cfg, dir.clone()));
+    dir
 }
 
-/// A Rust test program linked with `linker`.
-pub fn rust(name: &str, linker: Linker) -> PathBuf {
-    rust_dir(linker).join(name)
+/// A Rust test program built for `cfg`.
+pub fn rust(name: &str, cfg: Config) -> PathBuf {
+    rust_dir(cfg).join(name)
 }
 
-/// Compiles a C file with crt/crt0-cc and `flags` into target/c-tests/OUT,
-/// once per test process: tests running in parallel share the binary
-/// instead of rewriting it under each other.
-pub fn c_program(source: &str, out_name: &str, flags: &[&str]) -> PathBuf {
+/// Compiles a C file with crt/crt0-cc and `flags` for `cfg` into
+/// target/c-tests/CONFIG/OUT, once per test process: tests running in
+/// parallel share the binary instead of rewriting it under each other.
+pub fn c_program(source: &str, out_name: &str, flags: &[&str], cfg: Config) -> PathBuf {
     static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let out = root().join("target/c-tests").join(out_name);
-    let key = format!("{source} {out_name} {flags:?}");
+    let dir = root().join("target/c-tests").join(cfg.name());
+    let out = dir.join(out_name);
+    let key = format!("{source} {out_name} {flags:?} {}", cfg.name());
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
     if !built.contains(&key) {
-        c_compile(&root().join(source), out_name, flags);
+        std::fs::create_dir_all(&dir).unwrap();
+        let result = Command::new(root().join("crt/crt0-cc"))
+            .args(["-O2", "-g", "-Wall", "-Werror", "-o"])
+            .arg(&out)
+            .arg(root().join(source))
+            .args(flags)
+            .envs(cfg.c_env())
+            .current_dir(root())
+            .output()
+            .expect("crt0-cc runs");
+        check(&format!("crt0-cc {source} for {}", cfg.name()), result);
         built.push(key);
     }
     out
-}
-
-fn c_compile(source: &Path, out_name: &str, flags: &[&str]) {
-    let dir = root().join("target/c-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let out = Command::new(root().join("crt/crt0-cc"))
-        .args(["-O2", "-g", "-Wall", "-Werror", "-o"])
-        .arg(dir.join(out_name))
-        .arg(source)
-        .args(flags)
-        .current_dir(root())
-        .output()
-        .expect("crt0-cc runs");
-    check(&format!("crt0-cc {}", source.display()), out);
 }
 
 /// What a run printed and how it ended.
@@ -129,32 +256,48 @@ pub fn field(line: &str, key: &str) -> Option<String> {
     line.split_whitespace().find_map(|w| w.strip_prefix(key)?.strip_prefix('=').map(str::to_string))
 }
 
-/// A command for `program` with an empty environment plus `env`.
-pub fn command(program: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut c = Command::new(program);
+/// qemu-user for aarch64 programs, found on PATH.
+pub const QEMU: &str = "qemu-aarch64-static";
+
+/// A command for `program` with an empty environment plus `env`; aarch64
+/// programs run under qemu-user, which hands the guest that environment.
+pub fn command(cfg: Config, program: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut c = if cfg.native() {
+        Command::new(program)
+    } else {
+        let mut q = Command::new(QEMU);
+        q.arg(program);
+        q
+    };
     c.args(args).env_clear().envs(env.iter().copied());
     c
 }
 
 pub fn run_command(mut c: Command) -> Run {
     let out = c.output().unwrap_or_else(|e| panic!("running {c:?}: {e}"));
+    // qemu-user reports a guest's fatal signal on stderr, then dies of it.
+    let stderr: String = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| !l.starts_with("qemu: uncaught target signal"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        stderr,
         code: out.status.code(),
         signal: out.status.signal(),
     }
 }
 
-/// Runs `program` with `args` in an empty environment plus `env`.
-pub fn run(program: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    run_command(command(program, args, env))
+/// Runs `program` (built for `cfg`) with `args` in an empty environment plus `env`.
+pub fn run(cfg: Config, program: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_command(command(cfg, program, args, env))
 }
 
-/// Runs `program` under a seccomp filter that makes rseq(2) fail with
-/// `errno` (as a container runtime's policy or an old kernel would).
+/// Runs a native `program` under a seccomp filter that makes rseq(2) fail
+/// with `errno` (as a container runtime's policy or an old kernel would).
 pub fn run_without_rseq(program: &Path, args: &[&str], env: &[(&str, &str)], errno: i32) -> Run {
-    let mut c = command(program, args, env);
+    let mut c = command(Config::X86_64Host, program, args, env);
     // SAFETY: the closure runs in the child between fork and exec and only
     // makes two prctl calls, which are async-signal-safe.
     unsafe { c.pre_exec(move || seccomp::deny_rseq(errno)) };
@@ -201,12 +344,13 @@ mod seccomp {
 /// to `(new_type, new_value)`; `AT_IGNORE` (1) as the new type hides it.
 /// This simulates other kernels and machines: no FSGSBASE in AT_HWCAP2, no
 /// AT_RSEQ_* entries (before Linux 6.3), a larger AT_RSEQ_ALIGN.
+/// Native programs only (ptrace cannot reach a qemu-user guest's stack).
 pub fn run_with_auxv(program: &Path, args: &[&str], env: &[(&str, &str)], edits: &[(u64, (u64, u64))]) -> Run {
     use std::io::Read;
     let dir = std::env::temp_dir().join(format!("crt0-auxv-{}-{:?}", std::process::id(), std::thread::current().id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (out_path, err_path) = (dir.join("out"), dir.join("err"));
-    let mut c = command(program, args, env);
+    let mut c = command(Config::X86_64Host, program, args, env);
     c.stdout(std::fs::File::create(&out_path).unwrap()).stderr(std::fs::File::create(&err_path).unwrap());
     // SAFETY: PTRACE_TRACEME is async-signal-safe; the child stops at execve.
     unsafe {
