@@ -90,62 +90,46 @@ impl Config {
 pub const CONFIGS: [Config; 5] =
     [Config::X86_64Host, Config::X86_64HostGnuLd, Config::X86_64None, Config::Aarch64Host, Config::Aarch64None];
 
-/// Defines a test module whose body runs once per configuration, as tests
-/// named `NAME::x86_64_host`, `NAME::aarch64_none`, and so on.
+/// Defines a test module whose body runs once per listed configuration,
+/// as tests named `NAME::x86_64_host`, `NAME::aarch64_none`, and so on.
 #[macro_export]
-macro_rules! for_each_config {
-    ($(#[$meta:meta])* fn $name:ident($cfg:ident: Config) $body:block) => {
+macro_rules! config_tests {
+    ([$($test:ident => $variant:ident),*] $(#[$meta:meta])* fn $name:ident($cfg:ident: Config) $body:block) => {
         $(#[$meta])*
         mod $name {
             #[allow(unused_imports)]
             use super::*;
             fn body($cfg: Config) $body
-            #[test]
-            fn x86_64_host() {
-                body(Config::X86_64Host)
-            }
-            #[test]
-            fn x86_64_host_gnu_ld() {
-                body(Config::X86_64HostGnuLd)
-            }
-            #[test]
-            fn x86_64_none() {
-                body(Config::X86_64None)
-            }
-            #[test]
-            fn aarch64_host() {
-                body(Config::Aarch64Host)
-            }
-            #[test]
-            fn aarch64_none() {
-                body(Config::Aarch64None)
-            }
+            $(
+                #[test]
+                fn $test() {
+                    body(Config::$variant)
+                }
+            )*
         }
     };
 }
 
-/// As [`for_each_config!`], for the configurations whose programs run
-/// natively (x86_64): tests that use seccomp or ptrace on the program.
+/// A test for every configuration.
+#[macro_export]
+macro_rules! for_each_config {
+    ($($item:tt)*) => {
+        $crate::config_tests! {
+            [x86_64_host => X86_64Host, x86_64_host_gnu_ld => X86_64HostGnuLd, x86_64_none => X86_64None,
+             aarch64_host => Aarch64Host, aarch64_none => Aarch64None]
+            $($item)*
+        }
+    };
+}
+
+/// A test for the configurations whose programs run natively (x86_64):
+/// tests that use seccomp or ptrace on the program.
 #[macro_export]
 macro_rules! for_each_native_config {
-    ($(#[$meta:meta])* fn $name:ident($cfg:ident: Config) $body:block) => {
-        $(#[$meta])*
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            fn body($cfg: Config) $body
-            #[test]
-            fn x86_64_host() {
-                body(Config::X86_64Host)
-            }
-            #[test]
-            fn x86_64_host_gnu_ld() {
-                body(Config::X86_64HostGnuLd)
-            }
-            #[test]
-            fn x86_64_none() {
-                body(Config::X86_64None)
-            }
+    ($($item:tt)*) => {
+        $crate::config_tests! {
+            [x86_64_host => X86_64Host, x86_64_host_gnu_ld => X86_64HostGnuLd, x86_64_none => X86_64None]
+            $($item)*
         }
     };
 }

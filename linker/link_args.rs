@@ -1,0 +1,28 @@
+// The link arguments of a static executable started by crt0, for a
+// program's build.rs to `include!` (crt0's examples and test programs do):
+//
+//     include!("path/to/crt0/linker/link_args.rs");
+//     fn main() { crt0_link_args("path/to/crt0, relative to the package"); }
+//
+// Only the binaries get them: a test harness linked this way would have no
+// entry point.
+
+/// Prints the link arguments for the target cargo is building for.
+fn crt0_link_args(crt0_dir: &str) {
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("none") {
+        // x86_64-none.json / aarch64-none.json: rust-lld links directly,
+        // with no C start files or libc to leave out; it needs the layout
+        // crt0 reads (TLS, init/fini arrays, IRELATIVE bounds, RELRO). An
+        // absolute path: the linker runs in the program's workspace.
+        let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+        let script = format!("{dir}/{crt0_dir}/linker/crt0.ld");
+        println!("cargo:rustc-link-arg-bins=-T{script}");
+        println!("cargo:rerun-if-changed={script}");
+    } else {
+        // Host targets: the C compiler driver links, so turn off its crt1.o
+        // and libc; its default linker script has everything crt0 reads.
+        for arg in ["-nostartfiles", "-nostdlib", "-static"] {
+            println!("cargo:rustc-link-arg-bins={arg}");
+        }
+    }
+}
