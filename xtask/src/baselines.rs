@@ -17,7 +17,7 @@ pub struct Paths {
     pub root: PathBuf,
     pub target: PathBuf,
     pub bench: PathBuf,
-    programs: PathBuf,
+    pub programs: PathBuf,
 }
 
 impl Paths {
@@ -82,7 +82,7 @@ pub fn build_all(paths: &Paths) -> Vec<Entry> {
     ]
 }
 
-fn compile(cc: &str, flags: &[&str], source: &Path, output: &Path) -> Result<PathBuf, String> {
+pub fn compile(cc: &str, flags: &[&str], source: &Path, output: &Path) -> Result<PathBuf, String> {
     let mut cmd = Command::new(cc);
     cmd.args(flags).arg("-o").arg(output).arg(source);
     run(&mut cmd)?;
@@ -124,7 +124,7 @@ fn crt0_rust(paths: &Paths) -> Result<PathBuf, String> {
 
 /// Runs a build command. On failure the error's first line says why in a few words (it goes
 /// in a table cell); the lines after it give the command and the end of its output.
-fn run(cmd: &mut Command) -> Result<(), String> {
+pub fn run(cmd: &mut Command) -> Result<(), String> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     let output = match cmd.output() {
         Ok(output) => output,

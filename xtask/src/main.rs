@@ -1,5 +1,6 @@
 //! crt0's benchmark tool: `cargo run -q --release -p xtask -- <command>`.
 
+mod aarch64;
 mod baselines;
 mod child;
 mod measure;
@@ -19,13 +20,18 @@ usage:
       run in an empty environment plus the --env variables; TEXT may use \\n and \\t;
       argv[0] is BINARY as given unless --argv0 names it
   xtask startup [--runs N] [--json FILE] [--env K=V ...]
-      build the baselines into target/bench/ and compare them with crt0's hellos (default N 2000)";
+      build the baselines into target/bench/ and compare them with crt0's hellos (default N 2000)
+  xtask startup-aarch64 [--runs N] [--kernel 6.1|6.12] [--json FILE]
+      the same for aarch64, in target/bench-aarch64/: size, syscalls and instructions under
+      qemu-user, wall time in one boot of a real arm64 kernel (default N 1000; default kernel
+      6.1, Debian bookworm's; 6.12 is trixie's)";
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
     let result = match args.next().as_ref().and_then(|c| c.to_str()) {
         Some("measure") => measure(args.collect()),
         Some("startup") => startup(args.collect()),
+        Some("startup-aarch64") => aarch64::main(args.collect()),
         _ => Err(USAGE.to_string()),
     };
     match result {

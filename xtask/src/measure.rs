@@ -33,7 +33,7 @@ pub fn measure(program: &Program, expected_stdout: Option<&[u8]>) -> io::Result<
         )));
     }
     Ok(Measurement {
-        stripped_bytes: stripped_size(program.path())?,
+        stripped_bytes: stripped_size("strip", program.path())?,
         syscalls,
         instructions,
         exit,
@@ -62,14 +62,15 @@ fn run_capturing(program: &Program, null: &File) -> io::Result<(Vec<u8>, Exit)> 
     Ok((bytes, exit))
 }
 
-/// Size after `strip`, measured on a copy so the binary itself keeps its symbols for debugging.
-pub fn stripped_size(binary: &Path) -> io::Result<u64> {
+/// Size after `strip` (the host's, or a cross one), measured on a copy so the binary itself
+/// keeps its symbols for debugging.
+pub fn stripped_size(strip: &str, binary: &Path) -> io::Result<u64> {
     let copy = TempPath::new("stripped");
     fs::copy(binary, &copy.0)?;
-    let status = Command::new("strip").arg(&copy.0).status()?;
+    let status = Command::new(strip).arg(&copy.0).status()?;
     if !status.success() {
         return Err(io::Error::other(format!(
-            "strip {} failed: {status}",
+            "{strip} {} failed: {status}",
             binary.display()
         )));
     }
@@ -77,10 +78,10 @@ pub fn stripped_size(binary: &Path) -> io::Result<u64> {
 }
 
 /// A file name in the temporary directory, removed when dropped.
-struct TempPath(PathBuf);
+pub struct TempPath(pub PathBuf);
 
 impl TempPath {
-    fn new(what: &str) -> TempPath {
+    pub fn new(what: &str) -> TempPath {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let name = format!("xtask-{}-{n}-{what}", std::process::id());

@@ -130,7 +130,7 @@ fn json_row(row: &Row) -> String {
 }
 
 /// A JSON string literal; build errors can hold quotes, backslashes and control characters.
-fn string(s: &str) -> String {
+pub fn string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {

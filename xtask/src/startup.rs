@@ -133,7 +133,7 @@ fn time_round_robin(
     Ok(samples.into_iter().map(median).collect())
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
+pub fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort_unstable();
     let mid = samples.len() / 2;
     if samples.len().is_multiple_of(2) {

@@ -5,27 +5,43 @@
 //! - then every argument `[NAME=VALUE[+NAME=VALUE...]@]PROGRAM[:ARG]` is run
 //!   as a child with that environment (the other test programs, copied next
 //!   to this one), each preceded by `child <spec>` and followed by
-//!   `child exit=<status>` (or `child exit=signal<N>`).
+//!   `child exit=<status>` (or `child exit=signal<N>`);
+//! - an argument `N*[ENV@]PROGRAM[:ARG]` instead runs that child N times in a
+//!   row with its stdout on /dev/null and prints one line
+//!   `timed [ENV@]PROGRAM[:ARG] runs=<runs> ns=<elapsed> exit=<status>`, the
+//!   CLOCK_MONOTONIC time of those fork+execve+wait4 runs, for
+//!   `xtask startup-aarch64`. It stops at the first run that does not exit 0,
+//!   so `runs` and `exit` are what actually happened.
 #![no_std]
 #![no_main]
 
 use crt0::println;
 use crt0::syscall::raw;
-use crt0_test_programs::{cpu_id, getcpu, owner, pin_to};
+use crt0_test_programs::{cpu_id, getcpu, owner, parse, pin_to};
 
 #[cfg(target_arch = "aarch64")]
 mod nr {
     pub const CLONE: usize = 220;
     pub const EXECVE: usize = 221;
     pub const WAIT4: usize = 260;
+    pub const OPENAT: usize = 56;
+    pub const DUP3: usize = 24;
+    pub const CLOCK_GETTIME: usize = 113;
 }
 #[cfg(target_arch = "x86_64")]
 mod nr {
     pub const CLONE: usize = 56;
     pub const EXECVE: usize = 59;
     pub const WAIT4: usize = 61;
+    pub const OPENAT: usize = 257;
+    pub const DUP3: usize = 292;
+    pub const CLOCK_GETTIME: usize = 228;
 }
 const SIGCHLD: usize = 17;
+const AT_FDCWD: usize = -100isize as usize;
+const O_WRONLY: usize = 0o1;
+const O_CLOEXEC: usize = 0o2000000;
+const CLOCK_MONOTONIC: usize = 1;
 
 /// Copies `parts` into `buf` as one NUL-terminated string; returns its start.
 fn c_string(buf: &mut [u8], parts: &[&[u8]]) -> *const u8 {
@@ -38,8 +54,10 @@ fn c_string(buf: &mut [u8], parts: &[&[u8]]) -> *const u8 {
     buf.as_ptr()
 }
 
-/// Runs one `[ENV@]PROGRAM[:ARG]` child and returns its wait status.
-fn run_child(spec: &[u8]) -> i32 {
+/// Runs the `[ENV@]PROGRAM[:ARG]` child up to `runs` times, stopping at the
+/// first run that does not exit 0; with `stdout`, the child's fd 1 is that
+/// file instead of ours. Returns how many ran and the last wait status.
+fn run_child(spec: &[u8], runs: u32, stdout: Option<usize>) -> (u32, i32) {
     let (env, command) = match spec.iter().position(|&b| b == b'@') {
         Some(i) => (&spec[..i], &spec[i + 1..]),
         None => (&b""[..], spec),
@@ -60,17 +78,68 @@ fn run_child(spec: &[u8]) -> i32 {
     for (i, (var, buf)) in env.split(|&b| b == b'+').filter(|v| !v.is_empty()).zip(env_bufs.iter_mut()).enumerate() {
         envp[i] = c_string(buf, &[var]);
     }
-    // SAFETY: clone with only SIGCHLD is fork(); the child only calls execve
-    // (on arrays that are still live in its copy of this frame) and exit.
-    unsafe {
-        let pid = raw(nr::CLONE, [SIGCHLD, 0, 0, 0, 0, 0]).expect("fork");
-        if pid == 0 {
-            let _ = raw(nr::EXECVE, [path as usize, argv.as_ptr() as usize, envp.as_ptr() as usize, 0, 0, 0]);
-            crt0::exit::exit_now(126);
+    let mut status = 0i32;
+    for run in 1..=runs {
+        // SAFETY: clone with only SIGCHLD is fork(); the child only calls dup3
+        // and execve (on arrays that are still live in its copy of this frame)
+        // and exit.
+        unsafe {
+            let pid = raw(nr::CLONE, [SIGCHLD, 0, 0, 0, 0, 0]).expect("fork");
+            if pid == 0 {
+                if let Some(fd) = stdout {
+                    // dup3 without O_CLOEXEC: the copy on fd 1 survives execve.
+                    if raw(nr::DUP3, [fd, 1, 0, 0, 0, 0]).is_err() {
+                        crt0::exit::exit_now(126);
+                    }
+                }
+                let _ = raw(nr::EXECVE, [path as usize, argv.as_ptr() as usize, envp.as_ptr() as usize, 0, 0, 0]);
+                crt0::exit::exit_now(126);
+            }
+            raw(nr::WAIT4, [pid, &raw mut status as usize, 0, 0, 0, 0]).expect("wait4");
         }
-        let mut status = 0i32;
-        raw(nr::WAIT4, [pid, &raw mut status as usize, 0, 0, 0, 0]).expect("wait4");
-        status
+        if status != 0 {
+            return (run, status);
+        }
+    }
+    (runs, status)
+}
+
+/// Splits a timed spec `N*REST` into N and REST.
+fn timed(spec: &[u8]) -> Option<(u32, &[u8])> {
+    let star = spec.iter().position(|&b| b == b'*')?;
+    let runs = parse(&spec[..star]).filter(|&n| n > 0)?;
+    Some((runs as u32, &spec[star + 1..]))
+}
+
+/// /dev/null for the timed children's output, so that the serial console's
+/// cost stays out of the times. Close-on-exec, so only the dup3 copy on fd 1
+/// reaches the children.
+fn open_dev_null() -> usize {
+    let path = c"/dev/null";
+    // SAFETY: openat reads the NUL-terminated path only.
+    unsafe { raw(nr::OPENAT, [AT_FDCWD, path.as_ptr() as usize, O_WRONLY | O_CLOEXEC, 0, 0, 0]) }.expect("open /dev/null")
+}
+
+/// CLOCK_MONOTONIC in nanoseconds, through the system call: crt0 does not
+/// look up the vDSO, and the call's cost is the same for every program timed.
+fn now_ns() -> u64 {
+    let mut ts = [0i64; 2];
+    // SAFETY: clock_gettime writes one struct timespec (two 64-bit fields) to `ts`.
+    unsafe { raw(nr::CLOCK_GETTIME, [CLOCK_MONOTONIC, ts.as_mut_ptr() as usize, 0, 0, 0, 0]) }.expect("clock_gettime");
+    ts[0] as u64 * 1_000_000_000 + ts[1] as u64
+}
+
+/// A wait4 status as the output shows it: the exit code in bits 8-15, or
+/// `signal<N>` for the signal in bits 0-6.
+struct Status(i32);
+
+impl core::fmt::Display for Status {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.0 & 0x7f == 0 {
+            write!(f, "{}", (self.0 >> 8) & 0xff)
+        } else {
+            write!(f, "signal{}", self.0 & 0x7f)
+        }
     }
 }
 
@@ -89,16 +158,21 @@ pub extern "C" fn main(_: i32, _: *const *const u8, _: *const *const u8) -> i32 
         // The pin syscall's return to user space already updated cpu_id.
         println!("pinned cpu={} ok={} cpu_id={} getcpu={}", cpu, pinned, cpu_id(), getcpu());
     }
+    let mut dev_null = None;
     for spec in crt0::args().iter().skip(1) {
         let spec = spec.to_bytes();
-        println!("child {}", core::str::from_utf8(spec).unwrap_or("?"));
-        let status = run_child(spec);
-        // wait4's status: the exit code in bits 8-15, or the signal in 0-6.
-        if status & 0x7f == 0 {
-            println!("child exit={}", (status >> 8) & 0xff);
-        } else {
-            println!("child exit=signal{}", status & 0x7f);
+        if let Some((runs, child)) = timed(spec) {
+            let stdout = *dev_null.get_or_insert_with(open_dev_null);
+            let start = now_ns();
+            let (ran, status) = run_child(child, runs, Some(stdout));
+            let ns = now_ns() - start;
+            let child = core::str::from_utf8(child).unwrap_or("?");
+            println!("timed {} runs={} ns={} exit={}", child, ran, ns, Status(status));
+            continue;
         }
+        println!("child {}", core::str::from_utf8(spec).unwrap_or("?"));
+        let (_, status) = run_child(spec, 1, None);
+        println!("child exit={}", Status(status));
     }
     0
 }
