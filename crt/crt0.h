@@ -65,6 +65,27 @@ void _exit(int status) __attribute__((noreturn));
 void _Exit(int status) __attribute__((noreturn));
 void abort(void) __attribute__((noreturn));
 
+/* ---- The heap (see src/heap/): every block 16-aligned; failures return
+ * NULL with errno ENOMEM (EINVAL for a bad alignment). realloc(p, 0) frees
+ * p and returns a new minimum-size block. Requests of 128 KiB and more are
+ * mapped on their own; mallopt(M_MMAP_THRESHOLD, n) moves that threshold
+ * (4089 .. 32 MiB). free() of a block freed already ends the program with
+ * "crt0: fatal: free(): double free or invalid pointer". ---- */
+void *malloc(size_t n) __attribute__((malloc, alloc_size(1)));
+void free(void *p);
+void *calloc(size_t n, size_t size) __attribute__((malloc, alloc_size(1, 2)));
+void *realloc(void *p, size_t n) __attribute__((alloc_size(2)));
+void *reallocarray(void *p, size_t n, size_t size) __attribute__((alloc_size(2, 3)));
+void *aligned_alloc(size_t align, size_t n) __attribute__((malloc, alloc_align(1), alloc_size(2)));
+int posix_memalign(void **out, size_t align, size_t n);
+void *memalign(size_t align, size_t n) __attribute__((malloc, alloc_align(1), alloc_size(2)));
+size_t malloc_usable_size(void *p);
+#ifndef M_MMAP_THRESHOLD
+#define M_MMAP_THRESHOLD (-3)
+#endif
+int mallopt(int param, int value);
+int malloc_trim(size_t pad);
+
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

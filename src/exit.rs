@@ -9,7 +9,8 @@ use spin::Mutex;
 
 use crate::{linker, syscall, trace};
 
-/// Handlers that fit without a heap (POSIX asks for at least 32).
+/// Handlers that fit without a heap (POSIX asks for at least 32); more
+/// go to a heap block that grows as needed.
 pub const ATEXIT_MAX: usize = 32;
 
 #[derive(Clone, Copy)]
@@ -23,31 +24,79 @@ enum Handler {
 struct Handlers {
     list: [Option<Handler>; ATEXIT_MAX],
     len: usize,
+    /// Handlers past the first ATEXIT_MAX (`len - ATEXIT_MAX` of them), in
+    /// a heap block of `spill_cap` entries; null until needed.
+    spill: *mut Option<Handler>,
+    spill_cap: usize,
 }
 
 // SAFETY: the raw argument pointers are only passed back to the function
-// that registered them, as C does.
+// that registered them, as C does; the spill block is only used under the lock.
 unsafe impl Send for Handlers {}
 
-static HANDLERS: Mutex<Handlers> = Mutex::new(Handlers { list: [None; ATEXIT_MAX], len: 0 });
+static HANDLERS: Mutex<Handlers> =
+    Mutex::new(Handlers { list: [None; ATEXIT_MAX], len: 0, spill: core::ptr::null_mut(), spill_cap: 0 });
 /// How many `.fini_array` entries (then `_fini`) have been started.
 static FINI_STARTED: AtomicUsize = AtomicUsize::new(0);
 
 fn push(h: Handler) -> Result<(), TableFull> {
     let mut hs = HANDLERS.lock();
     let n = hs.len;
-    let slot = hs.list.get_mut(n).ok_or(TableFull)?;
-    *slot = Some(h);
+    match hs.list.get_mut(n) {
+        Some(slot) => *slot = Some(h),
+        None => hs.spill(n - ATEXIT_MAX, h)?,
+    }
     hs.len = n + 1;
     REGISTERED.fetch_add(1, Relaxed);
     Ok(())
 }
 
-/// The error of a registration when all [`ATEXIT_MAX`] slots are taken.
+impl Handlers {
+    /// Stores spilled handler number `i` (the next one), growing the heap
+    /// block first when it is full.
+    #[cold]
+    fn spill(&mut self, i: usize, h: Handler) -> Result<(), TableFull> {
+        if i == self.spill_cap {
+            let cap = (2 * self.spill_cap).max(ATEXIT_MAX);
+            let bytes = cap.checked_mul(core::mem::size_of::<Option<Handler>>()).ok_or(TableFull)?;
+            let grown = spill_alloc(bytes).cast::<Option<Handler>>();
+            if grown.is_null() {
+                return Err(TableFull);
+            }
+            // SAFETY: the old block holds `i` handlers and the new one room
+            // for `cap > i`; the old block is freed once, after the copy.
+            unsafe {
+                core::ptr::copy_nonoverlapping(self.spill, grown, i);
+                spill_free(self.spill.cast());
+            }
+            self.spill = grown;
+            self.spill_cap = cap;
+        }
+        // SAFETY: i < spill_cap, inside the block.
+        unsafe { self.spill.add(i).write(Some(h)) };
+        Ok(())
+    }
+}
+
+#[cfg(not(test))]
+use crate::heap::{free as spill_free, malloc as spill_alloc};
+
+// Unit tests run under std's allocator, not crt0's heap: no spilling there.
+#[cfg(test)]
+fn spill_alloc(_: usize) -> *mut u8 {
+    core::ptr::null_mut()
+}
+/// # Safety
+/// As `heap::free` (nothing to free here).
+#[cfg(test)]
+unsafe fn spill_free(_: *mut u8) {}
+
+/// The error of a registration when the handlers beyond the first
+/// [`ATEXIT_MAX`] find no heap memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TableFull;
 
-/// Registers `f` to run at `exit`. Fails when the table is full.
+/// Registers `f` to run at `exit`. Fails only when out of memory.
 pub fn atexit(f: extern "C" fn()) -> Result<(), TableFull> {
     push(Handler::Plain(f))
 }
@@ -67,7 +116,14 @@ fn pop() -> Option<Handler> {
     let mut hs = HANDLERS.lock();
     let n = hs.len.checked_sub(1)?;
     hs.len = n;
-    hs.list.get_mut(n)?.take()
+    let slot = match hs.list.get_mut(n) {
+        Some(slot) => slot as *mut Option<Handler>,
+        // SAFETY: n - ATEXIT_MAX < spill_cap: the spilled entry just popped.
+        None => unsafe { hs.spill.add(n - ATEXIT_MAX) },
+    };
+    // SAFETY: `slot` is an initialised entry, in the static table or the
+    // spill block, that only this lock holder uses.
+    unsafe { (*slot).take() }
 }
 
 /// Runs the exit sequence and ends the process with `status`.

@@ -19,6 +19,7 @@ pub mod elf;
 pub mod entry;
 pub mod exit;
 pub mod fatal;
+pub mod heap;
 pub mod ifunc;
 pub mod init_array;
 pub mod io;
@@ -46,3 +47,13 @@ pub use args::{args, var, Args};
 #[cfg(not(any(test, target_os = "none")))]
 #[no_mangle]
 pub extern "C" fn rust_eh_personality() {}
+
+/// The host targets' precompiled `alloc` also has landing pads (in
+/// `alloc::fmt::format`, behind `format!`) that resume unwinding through
+/// this libgcc_eh function. crt0 programs abort on panic, so nothing ever
+/// unwinds to it; should something try, SIGABRT is the honest answer.
+#[cfg(not(any(test, target_os = "none")))]
+#[no_mangle]
+pub extern "C" fn _Unwind_Resume() -> ! {
+    exit::abort()
+}

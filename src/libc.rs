@@ -113,7 +113,8 @@ pub extern "C" fn abort() -> ! {
     exit::abort()
 }
 
-/// `int atexit(void (*f)(void))`: 0, or -1 when the table is full.
+/// `int atexit(void (*f)(void))`: 0, or -1 when out of memory (the first 32
+/// handlers need none).
 #[no_mangle]
 pub extern "C" fn atexit(f: extern "C" fn()) -> c_int {
     if exit::atexit(f).is_ok() { 0 } else { -1 }

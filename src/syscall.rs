@@ -14,6 +14,7 @@ pub struct Errno(pub i32);
 impl Errno {
     pub const EPERM: Errno = Errno(1);
     pub const ENOENT: Errno = Errno(2);
+    pub const ENOMEM: Errno = Errno(12);
     pub const EINVAL: Errno = Errno(22);
     pub const ENOSYS: Errno = Errno(38);
 }
@@ -85,6 +86,38 @@ pub fn mmap_anonymous(len: usize, prot: Prot) -> Result<*mut u8, Errno> {
     // alias existing memory.
     let r = unsafe { arch::syscall6(nr::MMAP, 0, len, prot.bits(), flags.bits(), usize::MAX, 0) };
     check(r).map(|a| a as *mut u8)
+}
+
+/// munmap(2).
+///
+/// # Safety
+/// Nothing may use `[addr, addr + len)` afterwards; `addr` page-aligned.
+pub unsafe fn munmap(addr: *mut u8, len: usize) -> Result<(), Errno> {
+    // SAFETY: per the caller, the range is no longer in use.
+    check(unsafe { arch::syscall3(nr::MUNMAP, addr as usize, len, 0) }).map(|_| ())
+}
+
+/// `mremap(addr, old_len, new_len, MREMAP_MAYMOVE)`: resizes a private
+/// mapping, moving it (pages and all, without copying) if it cannot grow
+/// in place.
+///
+/// # Safety
+/// `[addr, addr + old_len)` must be a mapping of the caller's that nothing
+/// else refers to: it may move.
+pub unsafe fn mremap(addr: *mut u8, old_len: usize, new_len: usize) -> Result<*mut u8, Errno> {
+    const MREMAP_MAYMOVE: usize = 1;
+    // SAFETY: per the caller.
+    let r = unsafe { arch::syscall4(nr::MREMAP, addr as usize, old_len, new_len, MREMAP_MAYMOVE) };
+    check(r).map(|a| a as *mut u8)
+}
+
+/// brk(2), as the kernel defines it: asks for the program break at `addr`
+/// and returns the break afterwards (the unchanged one when refused; the
+/// current one for `addr` 0).
+pub fn brk(addr: usize) -> usize {
+    // SAFETY: moving the break affects only memory above the old break,
+    // which only the heap (the sole user of brk in a crt0 program) owns.
+    unsafe { arch::syscall1(nr::BRK, addr) as usize }
 }
 
 /// exit_group(2): ends every thread of the process.

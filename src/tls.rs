@@ -28,7 +28,10 @@ pub enum Variant {
 pub struct ThreadData {
     /// The C `errno` (see `__errno_location`).
     pub errno: i32,
-    _reserved: [u32; 3],
+    _reserved: u32,
+    /// This thread's cache of free heap blocks (`heap::ThreadCache`), set
+    /// by the heap on the thread's first allocation; null until then.
+    pub heap_cache: *mut u8,
 }
 
 const DATA_SIZE: usize = core::mem::size_of::<ThreadData>();
@@ -264,6 +267,18 @@ pub fn ready() -> bool {
 /// TLS must be ready ([`ready`]).
 pub unsafe fn thread_data() -> *mut ThreadData {
     arch::thread_pointer().wrapping_offset(DATA_OFFSET.load(Relaxed)).cast()
+}
+
+/// The calling thread's crt0 data, or `None` before phase 2 has set the
+/// thread pointer (when reading it would fault). One load and a branch:
+/// for code such as the heap that may in principle run that early.
+#[inline(always)]
+pub fn thread_data_if_ready() -> Option<*mut ThreadData> {
+    let offset = DATA_OFFSET.load(Relaxed);
+    if offset == 0 {
+        return None;
+    }
+    Some(arch::thread_pointer().wrapping_offset(offset).cast())
 }
 
 #[cfg(test)]

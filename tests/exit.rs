@@ -1,5 +1,6 @@
-//! Leaving the process: atexit handlers (LIFO, at least 32 without a heap,
-//! exit from inside one), _exit, abort, panics; and the C memory functions.
+//! Leaving the process: atexit handlers (LIFO, past the 32 that fit without
+//! a heap, exit from inside one), _exit, abort, panics; and the C memory
+//! functions.
 
 mod common;
 use common::*;
@@ -10,7 +11,7 @@ for_each_config! {
         r.assert_exit(7);
         assert_eq!(
             r.lines(),
-            ["33rd accepted=false", "handler calls exit(7) after 28 handlers", "last handler: 31 ran before it"]
+            ["33rd accepted=true", "handler calls exit(7) after 29 handlers", "last handler: 32 ran before it"]
         );
     }
 }

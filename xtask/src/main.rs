@@ -3,6 +3,7 @@
 mod aarch64;
 mod baselines;
 mod child;
+mod malloc;
 mod measure;
 mod report;
 mod startup;
@@ -21,6 +22,9 @@ usage:
       argv[0] is BINARY as given unless --argv0 names it
   xtask startup [--runs N] [--json FILE] [--env K=V ...]
       build the baselines into target/bench/ and compare them with crt0's hellos (default N 2000)
+  xtask malloc [--runs N]
+      crt0's heap against glibc's and musl's malloc on the workloads of
+      xtask/programs/malloc_bench.c, built into target/bench/ (default N 7 interleaved runs)
   xtask startup-aarch64 [--runs N] [--kernel 6.1|6.12] [--json FILE]
       the same for aarch64, in target/bench-aarch64/: size, syscalls and instructions under
       qemu-user, wall time in one boot of a real arm64 kernel (default N 1000; default kernel
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
     let result = match args.next().as_ref().and_then(|c| c.to_str()) {
         Some("measure") => measure(args.collect()),
         Some("startup") => startup(args.collect()),
+        Some("malloc") => malloc(args.collect()),
         Some("startup-aarch64") => aarch64::main(args.collect()),
         _ => Err(USAGE.to_string()),
     };
@@ -92,6 +97,20 @@ fn startup(args: Vec<OsString>) -> Result<(), String> {
         }
     }
     startup::run(&opts).map_err(|e| e.to_string())
+}
+
+fn malloc(args: Vec<OsString>) -> Result<(), String> {
+    let mut opts = malloc::Options { runs: 7 };
+    let mut rest = args.into_iter();
+    while let Some(a) = rest.next() {
+        if a == "--runs" {
+            let n = utf8(rest.next(), "--runs")?;
+            opts.runs = n.parse().ok().filter(|&n| n > 0).ok_or(format!("--runs {n}: not a positive number"))?;
+        } else {
+            return Err(format!("unknown malloc option {a:?}\n{USAGE}"));
+        }
+    }
+    malloc::run(&opts).map_err(|e| e.to_string())
 }
 
 fn utf8(arg: Option<OsString>, option: &str) -> Result<String, String> {

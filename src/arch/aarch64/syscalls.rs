@@ -9,6 +9,9 @@ pub mod nr {
     pub const READ: usize = 63;
     pub const WRITE: usize = 64;
     pub const MMAP: usize = 222;
+    pub const MUNMAP: usize = 215;
+    pub const BRK: usize = 214;
+    pub const MREMAP: usize = 216;
     pub const RT_SIGACTION: usize = 134;
     pub const RT_SIGPROCMASK: usize = 135;
     pub const GETPID: usize = 172;

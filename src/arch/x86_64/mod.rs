@@ -17,6 +17,9 @@ pub mod nr {
     pub const READ: usize = 0;
     pub const WRITE: usize = 1;
     pub const MMAP: usize = 9;
+    pub const MUNMAP: usize = 11;
+    pub const BRK: usize = 12;
+    pub const MREMAP: usize = 25;
     pub const RT_SIGACTION: usize = 13;
     pub const RT_SIGPROCMASK: usize = 14;
     pub const GETPID: usize = 39;

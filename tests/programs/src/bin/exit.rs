@@ -1,5 +1,6 @@
-//! Exit paths. `exit nested`: 32 atexit handlers (the 33rd is refused), the
-//! 30th registered calls exit(7); every handler still runs exactly once.
+//! Exit paths. `exit nested`: 33 atexit handlers (the 33rd goes past the 32
+//! that fit without a heap), the 30th registered calls exit(7); every
+//! handler still runs exactly once.
 //! `exit _exit`: handlers registered, then _exit(5) skips them.
 //! `exit abort`: abort() ends the process with SIGABRT.
 #![no_std]
