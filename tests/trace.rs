@@ -122,38 +122,6 @@ fn has_fsgsbase() -> bool {
     std::fs::read_to_string("/proc/cpuinfo").unwrap().split_whitespace().any(|w| w == "fsgsbase")
 }
 
-/// The system calls `program` makes, by name: from strace natively, from
-/// qemu-user's own `-strace` for aarch64 (which does not list the execve
-/// that started it, so it is added).
-fn syscalls(cfg: Config, program: &std::path::Path, env: &[(&str, &str)]) -> Vec<String> {
-    if cfg.native() {
-        let log = std::env::temp_dir().join(format!("crt0-strace-{}-{}", std::process::id(), cfg.name()));
-        let mut c = std::process::Command::new("strace");
-        c.arg("-qq").arg("-o").arg(&log).arg(program).env_clear().envs(env.iter().copied());
-        run_command(c).assert_exit(0);
-        let text = std::fs::read_to_string(&log).unwrap();
-        std::fs::remove_file(&log).ok();
-        text.lines().map(|l| l.split('(').next().unwrap().to_string()).filter(|s| !s.starts_with("+++")).collect()
-    } else {
-        let mut c = std::process::Command::new(QEMU);
-        c.arg("-strace").arg(program).env_clear().envs(env.iter().copied());
-        let r = run_command(c);
-        r.assert_exit(0);
-        // Lines look like "PID name(args) = result"; qemu names the system
-        // calls it does not implement by number: rseq is 293 on aarch64.
-        let names = r.stderr.lines().filter_map(|l| {
-            let call = l.split_once(' ')?.1;
-            if call.starts_with("Unknown syscall 293") {
-                return Some("rseq".to_string());
-            }
-            let name = call.split('(').next()?;
-            (!name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
-                .then(|| name.to_string())
-        });
-        std::iter::once("execve".to_string()).chain(names).collect()
-    }
-}
-
 for_each_config! {
     fn without_trace_hello_makes_only_the_necessary_system_calls(cfg: Config) {
         let hello = c_program("examples/c/hello.c", "hello", &[], cfg);

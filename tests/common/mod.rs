@@ -154,23 +154,31 @@ fn check(what: &str, out: Output) {
 /// process, into a target directory of its own, and returns the directory
 /// holding the binaries.
 pub fn rust_dir(cfg: Config) -> PathBuf {
-    static BUILT: Mutex<Vec<(Config, PathBuf)>> = Mutex::new(Vec::new());
+    cargo_bins("crt0-test-programs", cfg)
+}
+
+/// Builds a package's binaries for `cfg` once per test process and returns
+/// the directory holding them. Every package shares the configuration's
+/// target directory, so crt0 (and for the `*-none` targets, core and alloc)
+/// is built once for all of them.
+fn cargo_bins(package: &'static str, cfg: Config) -> PathBuf {
+    static BUILT: Mutex<Vec<(&str, Config, PathBuf)>> = Mutex::new(Vec::new());
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, dir)) = built.iter().find(|(c, _)| *c == cfg) {
+    if let Some((_, _, dir)) = built.iter().find(|(p, c, _)| *p == package && *c == cfg) {
         return dir.clone();
     }
     let target_dir = root().join("target").join(format!("programs-{}", cfg.name()));
     let (target, folder) = cfg.cargo_target();
     let mut c = cargo();
-    c.args(["build", "--release", "-p", "crt0-test-programs", "--target", target, "--target-dir"]).arg(&target_dir);
+    c.args(["build", "--release", "-p", package, "--target", target, "--target-dir"]).arg(&target_dir);
     if cfg.freestanding() {
         c.args(["-Zjson-target-spec", "-Zbuild-std=core,alloc,compiler_builtins"]);
         c.arg("-Zbuild-std-features=compiler-builtins-mem");
     }
     c.env("RUSTFLAGS", if cfg == Config::X86_64HostGnuLd { "-C linker-features=-lld" } else { "" });
-    check(&format!("building the test programs for {}", cfg.name()), c.output().expect("cargo runs"));
+    check(&format!("building {package} for {}", cfg.name()), c.output().expect("cargo runs"));
     let dir = target_dir.join(folder).join("release");
-    built.push((cfg, dir.clone()));
+    built.push((package, cfg, dir.clone()));
     dir
 }
 
@@ -179,9 +187,18 @@ pub fn rust(name: &str, cfg: Config) -> PathBuf {
     rust_dir(cfg).join(name)
 }
 
+/// An example program (examples/src/bin, package crt0-examples) built for `cfg`.
+pub fn example(name: &str, cfg: Config) -> PathBuf {
+    cargo_bins("crt0-examples", cfg).join(name)
+}
+
 /// Compiles a C file with crt/crt0-cc and `flags` for `cfg` into
 /// target/c-tests/CONFIG/OUT, once per test process: tests running in
-/// parallel share the binary instead of rewriting it under each other.
+/// parallel share the binary instead of rewriting it under each other. The
+/// binary is linked under a name of this process's and renamed into place,
+/// so another test process running the old one (another `cargo test` in
+/// the same tree) neither sees a half-written file nor stops the link
+/// ("Text file busy").
 pub fn c_program(source: &str, out_name: &str, flags: &[&str], cfg: Config) -> PathBuf {
     static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let dir = root().join("target/c-tests").join(cfg.name());
@@ -190,9 +207,10 @@ pub fn c_program(source: &str, out_name: &str, flags: &[&str], cfg: Config) -> P
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
     if !built.contains(&key) {
         std::fs::create_dir_all(&dir).unwrap();
+        let tmp = dir.join(format!("{out_name}.{}.tmp", std::process::id()));
         let result = Command::new(root().join("crt/crt0-cc"))
             .args(["-O2", "-g", "-Wall", "-Werror", "-o"])
-            .arg(&out)
+            .arg(&tmp)
             .arg(root().join(source))
             .args(flags)
             .envs(cfg.c_env())
@@ -200,6 +218,7 @@ pub fn c_program(source: &str, out_name: &str, flags: &[&str], cfg: Config) -> P
             .output()
             .expect("crt0-cc runs");
         check(&format!("crt0-cc {source} for {}", cfg.name()), result);
+        std::fs::rename(&tmp, &out).unwrap();
         built.push(key);
     }
     out
@@ -276,6 +295,41 @@ pub fn run_command(mut c: Command) -> Run {
 /// Runs `program` (built for `cfg`) with `args` in an empty environment plus `env`.
 pub fn run(cfg: Config, program: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     run_command(command(cfg, program, args, env))
+}
+
+/// The system calls `program` makes, by name: from strace natively, from
+/// qemu-user's own `-strace` for aarch64 (which does not list the execve
+/// that started it, so it is added).
+pub fn syscalls(cfg: Config, program: &Path, env: &[(&str, &str)]) -> Vec<String> {
+    if cfg.native() {
+        // One log per call: tests in one process may trace at the same time.
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log = std::env::temp_dir().join(format!("crt0-strace-{}-{}-{n}", std::process::id(), cfg.name()));
+        let mut c = std::process::Command::new("strace");
+        c.arg("-qq").arg("-o").arg(&log).arg(program).env_clear().envs(env.iter().copied());
+        run_command(c).assert_exit(0);
+        let text = std::fs::read_to_string(&log).unwrap();
+        std::fs::remove_file(&log).ok();
+        text.lines().map(|l| l.split('(').next().unwrap().to_string()).filter(|s| !s.starts_with("+++")).collect()
+    } else {
+        let mut c = std::process::Command::new(QEMU);
+        c.arg("-strace").arg(program).env_clear().envs(env.iter().copied());
+        let r = run_command(c);
+        r.assert_exit(0);
+        // Lines look like "PID name(args) = result"; qemu names the system
+        // calls it does not implement by number: rseq is 293 on aarch64.
+        let names = r.stderr.lines().filter_map(|l| {
+            let call = l.split_once(' ')?.1;
+            if call.starts_with("Unknown syscall 293") {
+                return Some("rseq".to_string());
+            }
+            let name = call.split('(').next()?;
+            (!name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
+                .then(|| name.to_string())
+        });
+        std::iter::once("execve".to_string()).chain(names).collect()
+    }
 }
 
 /// Runs a native `program` under a seccomp filter that makes rseq(2) fail
