@@ -41,11 +41,67 @@ int crt0_rseq_owner(void);
 int crt0_rseq_cpu_id(void);
 /* This thread's rseq area (struct rseq), at __rseq_offset from the thread pointer. */
 void *crt0_rseq_area(void);
+/* Thread hooks for an OVERRIDE owner: start runs in every new thread before
+ * any of its own code, exit when it ends (after its thread-local
+ * destructors, before its TLS is freed), both with signals blocked; either
+ * may be NULL.
+ * Returns 1, or 0 (and changes nothing) unless the owner is OVERRIDE. Set
+ * them before creating threads. */
+int crt0_rseq_set_thread_hooks(void (*start)(void), void (*exit)(void));
 /* How many feature-detection instructions crt0 ran: CPUID on x86_64 (0 unless
  * a resolver asked); always 0 on aarch64, which reads AT_HWCAP/AT_HWCAP2. */
 unsigned int crt0_cpuid_runs(void);
 /* Print "crt0: fatal: <what>" on stderr and exit with status 127. */
 void crt0_fatal(const char *what) __attribute__((noreturn));
+
+/* ---- Per-CPU operations on rseq (crt0::percpu) ----
+ * Each operation is an rseq critical section on the caller's CPU's slot
+ * when the thread is registered, and falls back to atomics (counter) or a
+ * per-slot lock (words, stack) on the slot of the CPU getcpu reports
+ * otherwise (constructors, CRT0_RSEQ=0, qemu-user, seccomp). Arrays have
+ * one slot per possible CPU. The *_new functions return NULL with errno
+ * ENOMEM when memory runs out. The stack and words fallbacks are not
+ * async-signal-safe; the counter is. */
+/* The CPU the caller runs on: rseq cpu_id, else getcpu. */
+int crt0_percpu_cpu(void);
+/* node_id / mm_cid from the rseq area (Linux 6.3+), or -1. */
+int crt0_percpu_node_id(void);
+int crt0_percpu_mm_cid(void);
+/* Slots per per-CPU array: /sys/devices/system/cpu/possible, else the
+ * sched_getaffinity mask width, else 64; at most 4096. */
+unsigned int crt0_percpu_possible_cpus(void);
+
+typedef struct crt0_percpu_counter crt0_percpu_counter;
+crt0_percpu_counter *crt0_percpu_counter_new(void);
+/* Adds n on the caller's CPU's slot; returns that CPU. */
+int crt0_percpu_counter_add(crt0_percpu_counter *c, long n);
+long crt0_percpu_counter_sum(const crt0_percpu_counter *c);
+void crt0_percpu_counter_free(crt0_percpu_counter *c);
+
+/* One word per CPU. compare_store: if the caller's CPU's word equals
+ * expected, store new (a release). Returns the CPU; *seen (may be NULL)
+ * gets the word found, equal to expected when it stored. */
+typedef struct crt0_percpu_words crt0_percpu_words;
+crt0_percpu_words *crt0_percpu_words_new(unsigned long init);
+int crt0_percpu_words_compare_store(crt0_percpu_words *w, unsigned long expected,
+                                    unsigned long new_value, unsigned long *seen);
+unsigned long crt0_percpu_words_load(const crt0_percpu_words *w, int cpu);
+void crt0_percpu_words_free(crt0_percpu_words *w);
+
+/* A per-CPU stack of intrusive nodes: embed the link; a pushed node must
+ * stay valid and untouched until popped. push returns the CPU whose list
+ * took it; pop takes from the caller's CPU's list (NULL when empty);
+ * pop_from takes from another CPU's list, under its lock. free does not
+ * free the nodes still on the stack. */
+struct crt0_percpu_link {
+    struct crt0_percpu_link *next;
+};
+typedef struct crt0_percpu_stack crt0_percpu_stack;
+crt0_percpu_stack *crt0_percpu_stack_new(void);
+int crt0_percpu_stack_push(crt0_percpu_stack *s, struct crt0_percpu_link *node);
+struct crt0_percpu_link *crt0_percpu_stack_pop(crt0_percpu_stack *s);
+struct crt0_percpu_link *crt0_percpu_stack_pop_from(crt0_percpu_stack *s, int cpu);
+void crt0_percpu_stack_free(crt0_percpu_stack *s);
 
 /* ---- The libc subset crt0 provides ---- */
 unsigned long getauxval(unsigned long type);
@@ -85,6 +141,44 @@ size_t malloc_usable_size(void *p);
 #endif
 int mallopt(int param, int value);
 int malloc_trim(size_t pad);
+
+/* ---- Threads (POSIX). Each thread has an mmap'd stack of the attribute's
+ * size (default 2 MiB; PTHREAD_STACK_MIN 16 KiB) above a guard page, and its
+ * own TLS. Functions return 0 or an error number. pthread_attr_t is as large
+ * as glibc's, so a program may include glibc's <pthread.h> instead: before
+ * this header, whose own declarations then step aside. ---- */
+#ifndef _PTHREAD_H
+typedef unsigned long pthread_t;
+typedef union {
+#ifdef __aarch64__
+    char __size[64];
+#else
+    char __size[56];
+#endif
+    long __align;
+} pthread_attr_t;
+#define PTHREAD_CREATE_JOINABLE 0
+#define PTHREAD_CREATE_DETACHED 1
+#ifndef PTHREAD_STACK_MIN
+#define PTHREAD_STACK_MIN 16384
+#endif
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg);
+int pthread_join(pthread_t thread, void **result);
+int pthread_detach(pthread_t thread);
+void pthread_exit(void *result) __attribute__((noreturn));
+pthread_t pthread_self(void);
+int pthread_equal(pthread_t a, pthread_t b);
+int pthread_attr_init(pthread_attr_t *attr);
+int pthread_attr_destroy(pthread_attr_t *attr);
+int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size);
+int pthread_attr_getstacksize(const pthread_attr_t *attr, size_t *size);
+int pthread_attr_setdetachstate(pthread_attr_t *attr, int state);
+int pthread_attr_getdetachstate(const pthread_attr_t *attr, int *state);
+#endif
+int sched_yield(void);
+/* Runs dtor(obj) when the calling thread ends (the main thread: at exit,
+ * before the atexit handlers), newest first; what C++ thread_local uses. */
+int __cxa_thread_atexit_impl(void (*dtor)(void *), void *obj, void *dso);
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

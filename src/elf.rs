@@ -60,7 +60,8 @@ const NO_TLS: Image = Image { addr: 0, filesz: 0, memsz: 0, align: 1 };
 
 /// Finds PT_TLS in `phdrs`. `Some(NO_TLS)` without PT_TLS;
 /// `None` if the segment is malformed (alignment not a power of two, or
-/// more file bytes than memory bytes).
+/// more file bytes than memory bytes). Inlined into `tls_image`, as that is.
+#[inline(always)]
 pub fn find_tls(phdrs: &[Phdr], phdr_addr: usize) -> Option<Image> {
     // Only PT_TLS is looked for in every header; the load bias matters
     // only when there is a segment to place.
@@ -86,7 +87,10 @@ pub fn find_tls(phdrs: &[Phdr], phdr_addr: usize) -> Option<Image> {
     })
 }
 
-/// The TLS image of the running program.
+/// The TLS image of the running program. Always inlined: start-up calls it
+/// once, and a call of its own (it has a second caller in threaded
+/// programs) would cost every program instructions.
+#[inline(always)]
 pub fn tls_image() -> Option<Image> {
     let (addr, n) = (auxv::value(auxv::AT_PHDR), auxv::value(auxv::AT_PHNUM));
     if addr == 0 || n == 0 {

@@ -109,6 +109,21 @@ pub fn atexit_with_arg(f: unsafe extern "C" fn(*mut u8), arg: *mut u8) -> Result
 /// Handlers registered so far: lets `exit` skip the lock when there are none.
 static REGISTERED: AtomicUsize = AtomicUsize::new(0);
 
+/// What `exit` runs before the handlers: the calling thread's thread-local
+/// destructors, set by the first registration of one (0 until then). A
+/// pointer rather than a call, so that programs without thread-locals to
+/// destroy link none of it.
+static FIRST: AtomicUsize = AtomicUsize::new(0);
+
+/// Makes `exit` run `f` before the atexit handlers (glibc runs the calling
+/// thread's thread-local destructors there).
+#[cfg(not(test))]
+pub(crate) fn run_first_at_exit(f: fn()) {
+    FIRST.store(f as *const () as usize, Relaxed);
+    // Counted as a handler, so that `exit` leaves its fast path.
+    REGISTERED.fetch_add(1, Relaxed);
+}
+
 fn pop() -> Option<Handler> {
     if REGISTERED.load(Relaxed) == 0 {
         return None;
@@ -141,6 +156,11 @@ pub fn exit(status: i32) -> ! {
 #[inline(never)]
 fn run_exit_sequence(status: i32) -> ! {
     if REGISTERED.load(Relaxed) != 0 {
+        let first = FIRST.load(Relaxed);
+        if first != 0 {
+            // SAFETY: only `run_first_at_exit` stores, and it stores a `fn()`.
+            unsafe { core::mem::transmute::<usize, fn()>(first)() };
+        }
         run_handlers();
     }
     let fini = linker::fini_array();

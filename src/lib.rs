@@ -6,6 +6,9 @@
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+// Per-CPU structures allocate their slots (`percpu`).
+extern crate alloc;
+
 #[cfg_attr(target_arch = "x86_64", path = "arch/x86_64/mod.rs")]
 #[cfg_attr(target_arch = "aarch64", path = "arch/aarch64/mod.rs")]
 // The freestanding targets take memmove and memset from compiler_builtins
@@ -25,9 +28,12 @@ pub mod init_array;
 pub mod io;
 mod linker;
 pub mod mem;
+pub mod percpu;
 pub mod rseq;
 mod settings;
+pub mod signal;
 pub mod syscall;
+pub mod thread;
 pub mod tls;
 mod trace;
 

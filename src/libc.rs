@@ -40,6 +40,15 @@ pub extern "C" fn getauxval(t: c_ulong) -> c_ulong {
     }
 }
 
+/// glibc's other name for `getauxval`, which libgcc's outline atomics
+/// (`lse-init.o`, what gcc's `-moutline-atomics` default on aarch64 links
+/// for any C11 atomic or `__atomic` builtin) call from a constructor to
+/// pick LSE instructions.
+#[no_mangle]
+pub extern "C" fn __getauxval(t: c_ulong) -> c_ulong {
+    getauxval(t)
+}
+
 /// `char *getenv(const char *name)`.
 ///
 /// # Safety
@@ -138,6 +147,13 @@ pub extern "C" fn __stack_chk_fail() -> ! {
 #[no_mangle]
 pub extern "C" fn crt0_rseq_claim_override() -> c_int {
     rseq::owner::claim_override() as c_int
+}
+
+/// `int crt0_rseq_set_thread_hooks(void (*start)(void), void (*exit)(void))`:
+/// 1 if installed, 0 unless the owner is OVERRIDE (see `rseq::owner::ThreadHooks`).
+#[no_mangle]
+pub extern "C" fn crt0_rseq_set_thread_hooks(start: Option<extern "C" fn()>, exit: Option<extern "C" fn()>) -> c_int {
+    rseq::owner::set_thread_hooks(rseq::owner::ThreadHooks { start, exit }) as c_int
 }
 
 /// `int crt0_rseq_owner(void)`: the current `__rseq_reg_owner`.

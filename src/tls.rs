@@ -32,6 +32,12 @@ pub struct ThreadData {
     /// This thread's cache of free heap blocks (`heap::ThreadCache`), set
     /// by the heap on the thread's first allocation; null until then.
     pub heap_cache: *mut u8,
+    /// The thread's control block (`thread::Thread`), set by its creator;
+    /// null on the main thread, which has none.
+    pub thread: *mut u8,
+    /// The thread's destructors of thread-local objects (`thread::dtors`),
+    /// most recent first; null when there are none.
+    pub tls_dtors: *mut u8,
 }
 
 const DATA_SIZE: usize = core::mem::size_of::<ThreadData>();
@@ -94,6 +100,8 @@ impl Layout {
     /// `rseq::shape_for`, which check exactly that where the values come
     /// in, and from the TCB's type. Checking again would be the same work
     /// twice in every process's start-up.
+    // Always inlined, as `elf::tls_image`: phase 2 folds the constant parts.
+    #[inline(always)]
     pub(crate) const fn with_valid_aligns(s: Shape) -> Option<Layout> {
         if (s.tls_size | s.tls_align | s.tcb_size | s.tcb_align | s.rseq_size | s.rseq_align) >= LIMIT {
             return None;
@@ -176,19 +184,7 @@ impl Report {
 /// # Safety
 /// Call once, from the main thread, after `auxv::init` and before any TLS access.
 pub unsafe fn init_main_thread() -> Report {
-    let image = elf::tls_image().unwrap_or_else(|| fatal::die("malformed PT_TLS segment"));
-    let area = rseq::area_shape();
-    let shape = Shape {
-        variant: arch::TLS_VARIANT,
-        tls_size: image.memsz,
-        tls_align: image.align,
-        tcb_size: arch::TCB_SIZE,
-        tcb_align: core::mem::align_of::<arch::Tcb>(),
-        rseq_size: area.size,
-        rseq_align: area.align,
-    };
-    // Both functions above hand over power-of-two alignments.
-    let Some(layout) = Layout::with_valid_aligns(shape) else { fatal::die("TLS segment too large") };
+    let (image, area, layout) = process_layout();
 
     // The static area when the layout fits, else a fresh mapping large
     // enough to align inside it.
@@ -210,6 +206,60 @@ pub unsafe fn init_main_thread() -> Report {
     }
     DATA_OFFSET.store(layout.data, Relaxed);
     Report { image, layout }
+}
+
+/// The TLS image, the rseq area's shape and the layout of every thread's
+/// allocation. Computed from the program headers and the auxiliary vector
+/// alone, so a later thread gets exactly what the main thread got without
+/// start-up having to keep anything for it.
+#[inline(always)]
+fn process_layout() -> (Image, rseq::Shape, Layout) {
+    let image = elf::tls_image().unwrap_or_else(|| fatal::die("malformed PT_TLS segment"));
+    let area = rseq::area_shape();
+    let shape = Shape {
+        variant: arch::TLS_VARIANT,
+        tls_size: image.memsz,
+        tls_align: image.align,
+        tcb_size: arch::TCB_SIZE,
+        tcb_align: core::mem::align_of::<arch::Tcb>(),
+        rseq_size: area.size,
+        rseq_align: area.align,
+    };
+    // Both functions above hand over power-of-two alignments.
+    let Some(layout) = Layout::with_valid_aligns(shape) else { fatal::die("TLS segment too large") };
+    (image, area, layout)
+}
+
+/// A new thread's TLS: where its allocation goes, and how to fill it.
+#[derive(Clone, Copy)]
+pub struct ThreadBlock {
+    pub layout: Layout,
+    image: Image,
+}
+
+/// The shape of a new thread's TLS allocation: the main thread's.
+pub fn thread_block() -> ThreadBlock {
+    let (image, _, layout) = process_layout();
+    ThreadBlock { layout, image }
+}
+
+impl ThreadBlock {
+    /// Fills a new thread's allocation at `base` as phase 2 filled the main
+    /// thread's (TLS image, TCB with the process's canary, rseq area at
+    /// cpu_id -1) and points its crt0 data at `thread`. Returns the thread
+    /// pointer for clone's CLONE_SETTLS.
+    ///
+    /// # Safety
+    /// `base` must be `layout.align`-aligned, zero-filled and writable for
+    /// `layout.size` bytes, and no thread may use it yet.
+    pub unsafe fn install(&self, base: *mut u8, thread: *mut u8) -> *mut u8 {
+        // SAFETY: per the caller; the data lies inside the allocation.
+        unsafe {
+            let tp = install(base, &self.layout, &self.image, canary());
+            (*tp.offset(self.layout.data).cast::<ThreadData>()).thread = thread;
+            tp
+        }
+    }
 }
 
 /// Fills one thread's zeroed allocation at `base`: the TLS image, the TCB,

@@ -70,6 +70,8 @@ fn check(cfg: Config, kernel: Kernel) {
         (c_program("tests/c/order.c", "order", &[], cfg), "order_c"),
     ];
     let children = ["@order:3", "CLAIM=ctor@claim", "CRT0_RSEQ=0+CLAIM=ctor@claim", "CLAIM=ctor@claim_c", "@order_c"];
+    let (programs, children) = with_percpu(cfg, &programs, &children);
+    let (programs, children) = with_threads(cfg, &programs, &children);
     let out = boot(cfg, kernel, &programs, &children);
     let feature_size = match kernel {
         Kernel::Linux61 => "20",
@@ -127,6 +129,101 @@ fn check(cfg: Config, kernel: Kernel) {
     let sizes = lines.iter().find(|l| l.starts_with("rseq_size")).unwrap();
     assert_eq!(field(sizes, "rseq_size").unwrap(), feature_size);
     assert_eq!(field(sizes, "area_at_offset").unwrap(), "1");
+
+    check_percpu(&out, kernel);
+    check_threads(&out);
+}
+
+/// The thread children: threads pinned to each CPU, the lifecycle (fewer
+/// cycles than natively: the kernel is emulated), and the C pthreads.
+const THREAD_CHILDREN: [&str; 3] = ["@thread_api:cpus", "@thread_lifecycle:1000", "@pthread_c"];
+
+/// `programs` and `children` with the thread ones added.
+fn with_threads(cfg: Config, programs: &[(PathBuf, &'static str)], children: &[&'static str]) -> (Vec<(PathBuf, &'static str)>, Vec<&'static str>) {
+    let mut programs = programs.to_vec();
+    programs.extend([
+        (rust("thread_api", cfg), "thread_api"),
+        (rust("thread_lifecycle", cfg), "thread_lifecycle"),
+        (c_program("tests/c/pthread.c", "pthread", &[], cfg), "pthread_c"),
+    ]);
+    (programs, children.iter().chain(&THREAD_CHILDREN).copied().collect())
+}
+
+/// Every new thread registers its own area: its cpu_id is the CPU getcpu
+/// names, including after pinning it to each CPU; every thread of the
+/// lifecycle registered, and its mappings all went.
+fn check_threads(out: &str) {
+    let (lines, status) = child(out, "@thread_api:cpus");
+    assert_eq!(status, "0", "{lines:?}");
+    for i in 0..8 {
+        let l = lines.iter().find(|l| l.starts_with(&format!("thread {i} "))).unwrap();
+        let cpu = (i % 2).to_string();
+        assert_eq!(field(l, "pinned").unwrap(), "true", "{l}");
+        assert_eq!(field(l, "cpu_id").unwrap(), cpu, "{l}");
+        assert_eq!(field(l, "getcpu").unwrap(), cpu, "{l}");
+    }
+    let (lines, status) = child(out, "@thread_lifecycle:1000");
+    assert_eq!(status, "0", "{lines:?}");
+    let joined = lines.iter().find(|l| l.starts_with("joined ")).unwrap();
+    for key in ["threads", "fresh", "registered"] {
+        assert_eq!(field(joined, key).unwrap(), "1000", "{key} in {joined}");
+    }
+    let detached = lines.iter().find(|l| l.starts_with("detached ")).unwrap();
+    assert_eq!(field(detached, "registered").unwrap(), "1000", "{detached}");
+    let maps = lines.iter().find(|l| l.starts_with("maps ")).unwrap();
+    assert_eq!(field(maps, "before"), field(maps, "after"), "{maps}");
+    let (lines, status) = child(out, "@pthread_c");
+    assert_eq!(status, "0", "{lines:?}");
+    assert!(lines.contains(&"join sum=140 fresh=8 own=8 registered=8 failed=0 main_tls=42 "), "{lines:?}");
+}
+
+/// The per-CPU children: `percpu` (one thread, both paths) and the stress
+/// test on rseq, mixed with the fallback, and on the fallback alone.
+const PERCPU_CHILDREN: [&str; 5] = [
+    "@percpu",
+    "@percpu_stress:iters=20000,timer=200",
+    "@percpu_stress:threads=64,iters=1000,timer=1000,nodes=256",
+    "@percpu_stress:iters=5000,mixed=1",
+    "CRT0_RSEQ=0@percpu_stress:iters=5000",
+];
+
+/// `programs` and `children` with the per-CPU ones added.
+fn with_percpu(cfg: Config, programs: &[(PathBuf, &'static str)], children: &[&'static str]) -> (Vec<(PathBuf, &'static str)>, Vec<&'static str>) {
+    let mut programs = programs.to_vec();
+    programs.extend([(rust("percpu", cfg), "percpu"), (rust("percpu_stress", cfg), "percpu_stress")]);
+    (programs, children.iter().chain(&PERCPU_CHILDREN).copied().collect())
+}
+
+/// Registered threads take the critical sections: the operations give what
+/// they give natively, the node and concurrency IDs appear with 6.12's
+/// feature size, and every stress run adds up.
+fn check_percpu(out: &str, kernel: Kernel) {
+    let (lines, status) = child(out, "@percpu");
+    assert_eq!(status, "0", "{lines:?}");
+    let main = lines.iter().find(|l| l.starts_with("main ")).unwrap();
+    assert_eq!(field(main, "rseq_cpu").unwrap(), "Some(0)", "{main}");
+    let extended = match kernel {
+        Kernel::Linux61 => "None",
+        Kernel::Linux612 => "Some(0)",
+    };
+    assert_eq!(field(main, "node_id").unwrap(), extended, "{main}");
+    assert_eq!(field(main, "mm_cid").unwrap(), extended, "{main}");
+    for expected in [
+        "ctor cpu=None sum=3 empty=false",
+        "early sum=13 popped=Some(42),Some(41)",
+        "rseq_cs aligned=true",
+        "descriptors aligned=true ok=true any=true",
+    ] {
+        assert!(lines.contains(&expected), "{expected:?} in {lines:?}");
+    }
+    for spec in &PERCPU_CHILDREN[1..] {
+        let (lines, status) = child(out, spec);
+        assert_eq!(status, "0", "{spec}: {lines:?}");
+        assert!(lines.contains(&"stress ok=true"), "{spec}: {lines:?}");
+        let head = lines.iter().find(|l| l.starts_with("stress threads")).unwrap();
+        let registered = !spec.starts_with("CRT0_RSEQ=0");
+        assert_eq!(field(head, "registered").unwrap(), registered.to_string(), "{head}");
+    }
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! glibc-compatible symbols that tell other code what happened.
 
 pub mod owner;
+#[cfg(not(test))]
+pub(crate) mod thread;
 
 use core::sync::atomic::{AtomicI32, AtomicIsize, AtomicU32, Ordering::Relaxed};
 

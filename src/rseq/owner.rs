@@ -16,6 +16,8 @@
 
 use core::sync::atomic::{AtomicI32, Ordering::AcqRel, Ordering::Acquire};
 
+use spin::Mutex;
+
 /// No library handles rseq (yet).
 pub const UNSET: i32 = 0;
 /// The runtime supports rseq but has not registered yet (resolvers,
@@ -68,6 +70,40 @@ pub fn claim_override() -> bool {
     }
 }
 
+/// What an OVERRIDE owner runs in every new thread: `start` before any of
+/// the thread's own code, `exit` when the thread ends, after its
+/// thread-local destructors and before its TLS memory is freed; both with
+/// signals blocked, so that no handler runs in between. Typically `start`
+/// registers an area of the owner's own (in a thread-local) and `exit`
+/// unregisters it. Each thread keeps the pair in force when it started.
+#[derive(Clone, Copy, Default)]
+pub struct ThreadHooks {
+    pub start: Option<extern "C" fn()>,
+    pub exit: Option<extern "C" fn()>,
+}
+
+static THREAD_HOOKS: Mutex<ThreadHooks> = Mutex::new(ThreadHooks { start: None, exit: None });
+
+/// Installs the OVERRIDE owner's thread hooks (replacing earlier ones).
+/// Only the owner may: false, and nothing changes, unless the owner is
+/// OVERRIDE. Set them before creating threads; threads already running
+/// keep what they started with.
+pub fn set_thread_hooks(hooks: ThreadHooks) -> bool {
+    if get() != OVERRIDE {
+        return false;
+    }
+    *THREAD_HOOKS.lock() = hooks;
+    true
+}
+
+/// The hooks new threads run (none unless the owner is OVERRIDE).
+pub fn thread_hooks() -> ThreadHooks {
+    if get() != OVERRIDE {
+        return ThreadHooks::default();
+    }
+    *THREAD_HOOKS.lock()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +122,13 @@ mod tests {
         __rseq_reg_owner.store(LIBC, core::sync::atomic::Ordering::Release);
         assert!(!claim_override(), "claim after LIBC fails");
         assert_eq!(name(get()), "LIBC");
+        extern "C" fn hook() {}
+        let hooks = ThreadHooks { start: Some(hook), exit: None };
+        assert!(!set_thread_hooks(hooks), "only the OVERRIDE owner sets hooks");
+        assert!(thread_hooks().start.is_none());
+        __rseq_reg_owner.store(OVERRIDE, core::sync::atomic::Ordering::Release);
+        assert!(set_thread_hooks(hooks));
+        assert!(thread_hooks().start.is_some() && thread_hooks().exit.is_none());
     }
 
 }

@@ -5,9 +5,11 @@ mod baselines;
 mod child;
 mod malloc;
 mod measure;
+mod percpu;
 mod report;
 mod startup;
 mod sysnames;
+mod threads;
 mod trace;
 
 use std::ffi::OsString;
@@ -25,10 +27,17 @@ usage:
   xtask malloc [--runs N]
       crt0's heap against glibc's and musl's malloc on the workloads of
       xtask/programs/malloc_bench.c, built into target/bench/ (default N 7 interleaved runs)
+  xtask percpu [--runs N] [--rounds R] [--batch B] [--stress-iters I]
+      crt0::percpu against a plain load, getcpu (vDSO and system call), glibc's sched_getcpu
+      and one shared atomic counter (default 5 runs of 11 interleaved rounds of 10^7 calls),
+      then the long stress: 2x the CPUs, I counter adds each (default 25*10^6; 0 skips it)
   xtask startup-aarch64 [--runs N] [--kernel 6.1|6.12] [--json FILE]
       the same for aarch64, in target/bench-aarch64/: size, syscalls and instructions under
       qemu-user, wall time in one boot of a real arm64 kernel (default N 1000; default kernel
-      6.1, Debian bookworm's; 6.12 is trixie's)";
+      6.1, Debian bookworm's; 6.12 is trixie's)
+  xtask threads [--runs N] [--threads N]
+      crt0's pthread_create + pthread_join against glibc's (xtask/programs/thread_bench.c,
+      static C programs), alternating runs, medians (default 11 runs of 10000 threads)";
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
@@ -36,7 +45,9 @@ fn main() -> ExitCode {
         Some("measure") => measure(args.collect()),
         Some("startup") => startup(args.collect()),
         Some("malloc") => malloc(args.collect()),
+        Some("percpu") => percpu(args.collect()),
         Some("startup-aarch64") => aarch64::main(args.collect()),
+        Some("threads") => threads(args.collect()),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -111,6 +122,38 @@ fn malloc(args: Vec<OsString>) -> Result<(), String> {
         }
     }
     malloc::run(&opts).map_err(|e| e.to_string())
+}
+
+fn threads(args: Vec<OsString>) -> Result<(), String> {
+    let mut opts = threads::Options { runs: 11, threads: 10_000 };
+    let mut rest = args.into_iter();
+    while let Some(a) = rest.next() {
+        let positive = |n: String| n.parse::<u64>().ok().filter(|&n| n > 0).ok_or(format!("{a:?} {n}: not a positive number"));
+        if a == "--runs" {
+            opts.runs = positive(utf8(rest.next(), "--runs")?)? as usize;
+        } else if a == "--threads" {
+            opts.threads = positive(utf8(rest.next(), "--threads")?)?;
+        } else {
+            return Err(format!("unknown threads option {a:?}\n{USAGE}"));
+        }
+    }
+    threads::run(&opts).map_err(|e| e.to_string())
+}
+
+fn percpu(args: Vec<OsString>) -> Result<(), String> {
+    let mut opts = percpu::Options { runs: 5, rounds: 11, batch: 10_000_000, stress_iters: 25_000_000 };
+    let mut rest = args.into_iter();
+    while let Some(a) = rest.next() {
+        let number = |n: String| n.parse::<u64>().map_err(|_| format!("{a:?} {n}: not a number"));
+        match a.to_str() {
+            Some("--runs") => opts.runs = number(utf8(rest.next(), "--runs")?)?.max(1) as usize,
+            Some("--rounds") => opts.rounds = number(utf8(rest.next(), "--rounds")?)?.clamp(1, 101) as u32,
+            Some("--batch") => opts.batch = number(utf8(rest.next(), "--batch")?)?.max(100),
+            Some("--stress-iters") => opts.stress_iters = number(utf8(rest.next(), "--stress-iters")?)?,
+            _ => return Err(format!("unknown percpu option {a:?}\n{USAGE}")),
+        }
+    }
+    percpu::run(&opts).map_err(|e| e.to_string())
 }
 
 fn utf8(arg: Option<OsString>, option: &str) -> Result<String, String> {

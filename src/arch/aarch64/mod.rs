@@ -10,6 +10,9 @@ use crate::tls::Variant;
 
 pub mod cpu;
 mod mem;
+pub mod percpu;
+pub mod signal;
+pub mod thread;
 mod syscalls;
 
 pub use mem::{copy_backward, copy_forward, fill};

@@ -7,6 +7,9 @@ use core::arch::asm;
 use crate::tls::Variant;
 
 pub mod cpu;
+pub mod percpu;
+pub mod signal;
+pub mod thread;
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
 #[cfg(not(test))]

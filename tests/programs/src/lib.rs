@@ -3,6 +3,8 @@
 
 use crt0::ifunc::Features;
 
+pub mod sched;
+pub mod maps;
 mod tls;
 
 /// The feature that provides a population-count instruction: POPCNT on

@@ -1,0 +1,96 @@
+//! Starting and ending threads on aarch64: the clone trampoline, and the
+//! last instructions of a detached thread, which unmap its own stack.
+// Unit tests build no threads (`thread::launch` is for real programs only).
+#![cfg_attr(test, allow(dead_code))]
+
+use core::arch::asm;
+
+/// The system calls only threads use (include/uapi/asm-generic/unistd.h).
+pub mod nr {
+    pub const CLONE: usize = 220;
+    pub const EXIT: usize = 93;
+    pub const FUTEX: usize = 98;
+    pub const SET_TID_ADDRESS: usize = 96;
+    pub const MPROTECT: usize = 226;
+    pub const SCHED_YIELD: usize = 124;
+}
+
+// crt0_thread_clone(flags, stack, tid, tls): the parent gets the child's
+// tid (or -errno) back; the child starts on `stack`, where the caller left
+// the entry point and its argument, and never returns here.
+#[cfg(not(test))]
+core::arch::global_asm!(
+    // A section of its own, so that programs without threads drop it.
+    "    .section .text.crt0_thread_clone, \"ax\", %progbits",
+    "    .globl  crt0_thread_clone",
+    "    .hidden crt0_thread_clone",
+    "    .type   crt0_thread_clone, %function",
+    "crt0_thread_clone:",
+    "    .cfi_startproc",
+    "    mov     x4, x2",          // child_tid: the same word as parent_tid
+    "    mov     x8, #{clone}",    // SYS_clone(flags, stack, ptid, tls, ctid)
+    "    svc     #0",
+    "    cbz     x0, 1f",          // 0: this is the child
+    "    ret",                     // parent: the tid, or -errno
+    "1:",
+    "    .cfi_undefined x30",      // the child has no caller: unwinding ends here
+    "    mov     x29, #0",         // null frame record ends frame-pointer walks
+    "    mov     x30, #0",
+    "    ldp     x1, x0, [sp], #16", // entry point and its argument, stored by the parent
+    "    blr     x1",              // sp is 16-aligned again
+    "    udf     #0",              // the entry never returns
+    "    .cfi_endproc",
+    "    .size   crt0_thread_clone, . - crt0_thread_clone",
+    clone = const nr::CLONE,
+);
+
+extern "C" {
+    fn crt0_thread_clone(flags: usize, stack: *mut usize, tid: *mut i32, tls: *mut u8) -> isize;
+}
+
+/// clone(2) for a thread that starts by calling `entry(arg)` on `stack`.
+/// The kernel stores the child's tid at `tid` before the child runs
+/// (CLONE_PARENT_SETTID) and clears it when the child exits
+/// (CLONE_CHILD_CLEARTID); `tls` becomes the child's `tpidr_el0`
+/// (CLONE_SETTLS). Returns the tid or -errno.
+///
+/// # Safety
+/// `stack` must be the 16-aligned top of a stack nothing else uses, with
+/// two writable words below it; `tid` and `tls` must stay valid for the
+/// child's whole life; `flags` must describe a thread sharing this
+/// address space.
+pub unsafe fn clone(flags: usize, stack: *mut u8, tid: *mut i32, tls: *mut u8, entry: usize, arg: usize) -> isize {
+    // SAFETY: per the caller the two words below the top are ours to
+    // write; the trampoline loads them in the child.
+    unsafe {
+        let sp = stack.cast::<usize>().sub(2);
+        sp.write(entry);
+        sp.add(1).write(arg);
+        crt0_thread_clone(flags, sp, tid, tls)
+    }
+}
+
+/// Unmaps `[addr, addr + len)`, which holds the calling thread's own stack,
+/// and ends the thread, touching no memory in between.
+///
+/// # Safety
+/// Signals must be blocked (a handler would run on the unmapped stack),
+/// the kernel must no longer refer to the range (no child-tid address,
+/// no rseq area in it), and nothing else may use it.
+pub unsafe fn unmap_and_exit(addr: *mut u8, len: usize) -> ! {
+    // SAFETY: per the caller; from the first svc on, only registers.
+    unsafe {
+        asm!(
+            "svc #0",             // munmap(addr, len): the stack is gone now
+            "mov x0, #0",         // status 0
+            "mov x8, #{exit}",
+            "svc #0",             // exit(0): this thread only
+            "udf #0",
+            exit = const nr::EXIT,
+            in("x0") addr,
+            in("x1") len,
+            in("x8") super::nr::MUNMAP,
+            options(noreturn, nostack)
+        )
+    }
+}

@@ -1,0 +1,24 @@
+//! What x86_64 signal handlers need from user space: the kernel returns
+//! from a handler through `sa_restorer`, which must be given (SA_RESTORER).
+
+/// `sa_flags` bit saying `sa_restorer` is set.
+pub const SA_RESTORER: usize = 0x0400_0000;
+
+/// The return address of every handler: rt_sigreturn(2), which restores
+/// the registers the kernel saved on the signal frame. No frame of its
+/// own (the stack pointer is the frame's); the REX.W form of the `mov` is
+/// the byte pattern gdb recognises as a signal trampoline, so backtraces
+/// continue through the handler into the interrupted code.
+#[unsafe(naked)]
+pub extern "C" fn restorer() -> ! {
+    core::arch::naked_asm!(
+        "movq $15, %rax", // SYS_rt_sigreturn
+        "syscall",
+        options(att_syntax)
+    )
+}
+
+/// The restorer to install, if this architecture wants one.
+pub fn restorer_address() -> usize {
+    restorer as *const () as usize
+}

@@ -1,0 +1,100 @@
+//! Signal handlers and the calling thread's signal mask, over
+//! rt_sigaction(2) and rt_sigprocmask(2): enough for a program (or a test)
+//! to catch a timer's SIGALRM. Handlers take the signal number only.
+//!
+//! On x86_64 the kernel returns from a handler through `sa_restorer`,
+//! which the C library normally provides; crt0 installs its own (one
+//! rt_sigreturn system call). aarch64 uses the vDSO's.
+
+use crate::arch::{self, signal::SA_RESTORER};
+use crate::syscall::{nr, raw, Errno};
+
+/// Signal numbers (the same on x86_64 and aarch64 Linux).
+pub const SIGHUP: i32 = 1;
+pub const SIGINT: i32 = 2;
+pub const SIGUSR1: i32 = 10;
+pub const SIGUSR2: i32 = 12;
+pub const SIGPIPE: i32 = 13;
+pub const SIGALRM: i32 = 14;
+pub const SIGTERM: i32 = 15;
+pub const SIGCHLD: i32 = 17;
+pub const SIGVTALRM: i32 = 26;
+pub const SIGPROF: i32 = 27;
+
+/// A handler: called with the signal number.
+pub type Handler = extern "C" fn(i32);
+
+bitflags::bitflags! {
+    /// `sa_flags` a handler may ask for.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Flags: usize {
+        /// Restart interrupted system calls instead of failing them with EINTR.
+        const RESTART = 0x1000_0000;
+        /// Do not block the signal while its handler runs.
+        const NODEFER = 0x4000_0000;
+        /// Run the handler on the alternate signal stack.
+        const ONSTACK = 0x0800_0000;
+        /// Restore the default action once the handler has run.
+        const RESETHAND = 0x8000_0000;
+    }
+}
+
+/// The kernel's `struct sigaction` (not the C library's): handler, flags,
+/// restorer, then a 64-bit mask.
+#[repr(C)]
+struct KernelSigaction {
+    handler: usize,
+    flags: usize,
+    restorer: usize,
+    mask: u64,
+}
+
+const SIG_DFL: usize = 0;
+const SIG_IGN: usize = 1;
+
+fn check_signal(sig: i32) -> Result<usize, Errno> {
+    if (1..=64).contains(&sig) { Ok(sig as usize) } else { Err(Errno::EINVAL) }
+}
+
+fn sigaction(sig: i32, handler: usize, flags: usize) -> Result<(), Errno> {
+    let sig = check_signal(sig)?;
+    let act = KernelSigaction { handler, flags: flags | SA_RESTORER, restorer: arch::signal::restorer_address(), mask: 0 };
+    // SAFETY: `act` is a live kernel sigaction; the kernel reads 8 bytes
+    // of mask (the size passed). The restorer is a valid sigreturn
+    // trampoline on x86_64 (none is passed on aarch64).
+    unsafe { raw(nr::RT_SIGACTION, [sig, &raw const act as usize, 0, 8, 0, 0]) }.map(|_| ())
+}
+
+/// Runs `handler` when `sig` arrives (for every thread: handlers are
+/// process-wide). Fails with EINVAL for SIGKILL, SIGSTOP or a bad number.
+pub fn set_handler(sig: i32, handler: Handler, flags: Flags) -> Result<(), Errno> {
+    sigaction(sig, handler as usize, flags.bits())
+}
+
+/// Restores `sig`'s default action.
+pub fn set_default(sig: i32) -> Result<(), Errno> {
+    sigaction(sig, SIG_DFL, 0)
+}
+
+/// Ignores `sig`.
+pub fn ignore(sig: i32) -> Result<(), Errno> {
+    sigaction(sig, SIG_IGN, 0)
+}
+
+fn sigprocmask(how: usize, sig: i32) -> Result<(), Errno> {
+    let mask: u64 = 1 << (check_signal(sig)? - 1);
+    // SAFETY: reads the 8-byte mask, a live local.
+    unsafe { raw(nr::RT_SIGPROCMASK, [how, &raw const mask as usize, 0, 8, 0, 0]) }.map(|_| ())
+}
+
+/// Blocks `sig` in the calling thread: it stays pending (or goes to
+/// another thread, for a signal sent to the process) until unblocked.
+/// New threads start with their creator's mask.
+pub fn block(sig: i32) -> Result<(), Errno> {
+    sigprocmask(0, sig) // SIG_BLOCK
+}
+
+/// Unblocks `sig` in the calling thread.
+pub fn unblock(sig: i32) -> Result<(), Errno> {
+    sigprocmask(1, sig) // SIG_UNBLOCK
+}

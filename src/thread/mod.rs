@@ -1,0 +1,51 @@
+//! Threads: `spawn` a closure and `join` it for its result (Rust), or
+//! `pthread_create`/`pthread_join` (C, in `pthread`).
+//!
+//! Each thread gets one mapping (see `memory`): a guard page, its stack,
+//! its own copy of the TLS image with a TCB exactly like the main thread's
+//! (same layout, same canary), its control block and, for Rust, room for
+//! the closure and its result, so spawning allocates nothing on the heap.
+//! It is cloned sharing everything a thread shares (`sys::THREAD_FLAGS`),
+//! and the kernel clears its tid word and wakes the joiner when it has
+//! exited. rseq follows the owner protocol (`rseq::thread`). A joined
+//! thread's memory is freed by its joiner, a detached thread's by itself;
+//! either way a few mappings wait in a cache (`cache`) for the next
+//! threads, the rest go back to the kernel, a detached thread's with a
+//! last asm sequence that unmaps its own stack and exits. Threads cost a
+//! program that does not create any nothing: none of this runs or is
+//! linked unless called.
+
+mod memory;
+
+// The rest runs only in real programs; unit tests cover the layout.
+#[cfg(not(test))]
+mod cache;
+#[cfg(not(test))]
+mod control;
+#[cfg(not(test))]
+mod dtors;
+#[cfg(not(test))]
+mod launch;
+#[cfg(not(test))]
+mod pthread;
+#[cfg(not(test))]
+mod rust;
+#[cfg(not(test))]
+mod sys;
+
+pub use memory::{DEFAULT_STACK_SIZE, MIN_STACK_SIZE};
+#[cfg(not(test))]
+pub use rust::{at_thread_exit, drop_at_thread_exit, spawn, Builder, JoinHandle};
+
+/// Unmaps the memory of ended threads that crt0 keeps for new threads
+/// (at most a few mappings: see `cache`).
+#[cfg(not(test))]
+pub fn free_cached_stacks() {
+    cache::free_all();
+}
+
+/// Lets other threads run (sched_yield(2)).
+#[cfg(not(test))]
+pub fn yield_now() {
+    sys::sched_yield();
+}
