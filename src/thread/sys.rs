@@ -117,11 +117,23 @@ pub unsafe fn make_guard(addr: *mut u8, len: usize) -> Result<(), Errno> {
     check(unsafe { arch::syscall3(nr::MPROTECT, addr as usize, len, 0) }).map(|_| ())
 }
 
-/// clone(2) for a thread (see `arch::thread::clone`); the tid or the error.
+/// clone(2) for a thread that starts by calling `entry(arg)` on `stack`.
+/// The kernel stores the child's tid in `tid` before the child runs
+/// (CLONE_PARENT_SETTID) and clears it when the child exits
+/// (CLONE_CHILD_CLEARTID); `tls` becomes the child's thread pointer
+/// (CLONE_SETTLS). Returns the tid or the error.
 ///
 /// # Safety
-/// As `arch::thread::clone`.
+/// `stack` must be the 16-aligned top of a stack nothing else uses, with
+/// two writable words below it; `tid` and `tls` must stay valid for the
+/// child's whole life.
 pub unsafe fn clone(stack: *mut u8, tid: &AtomicI32, tls: *mut u8, entry: usize, arg: usize) -> Result<usize, Errno> {
-    // SAFETY: per the caller.
-    check(unsafe { arch::thread::clone(THREAD_FLAGS.bits(), stack, tid.as_ptr(), tls, entry, arg) })
+    // SAFETY: per the caller the two words below the top are ours to
+    // write; the arch's trampoline takes them off in the child.
+    check(unsafe {
+        let sp = stack.cast::<usize>().sub(2);
+        sp.write(entry);
+        sp.add(1).write(arg);
+        arch::thread::crt0_thread_clone(THREAD_FLAGS.bits(), sp, tid.as_ptr(), tls)
+    })
 }

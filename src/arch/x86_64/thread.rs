@@ -48,29 +48,10 @@ core::arch::global_asm!(
 );
 
 extern "C" {
-    fn crt0_thread_clone(flags: usize, stack: *mut usize, tid: *mut i32, tls: *mut u8) -> isize;
-}
-
-/// clone(2) for a thread that starts by calling `entry(arg)` on `stack`.
-/// The kernel stores the child's tid at `tid` before the child runs
-/// (CLONE_PARENT_SETTID) and clears it when the child exits
-/// (CLONE_CHILD_CLEARTID); `tls` becomes the child's thread pointer
-/// (CLONE_SETTLS). Returns the tid or -errno.
-///
-/// # Safety
-/// `stack` must be the 16-aligned top of a stack nothing else uses, with
-/// two writable words below it; `tid` and `tls` must stay valid for the
-/// child's whole life; `flags` must describe a thread sharing this
-/// address space.
-pub unsafe fn clone(flags: usize, stack: *mut u8, tid: *mut i32, tls: *mut u8, entry: usize, arg: usize) -> isize {
-    // SAFETY: per the caller the two words below the top are ours to
-    // write; the trampoline pops them in the child.
-    unsafe {
-        let sp = stack.cast::<usize>().sub(2);
-        sp.write(entry);
-        sp.add(1).write(arg);
-        crt0_thread_clone(flags, sp, tid, tls)
-    }
+    /// The trampoline above: clone(2) with the new thread's stack already
+    /// holding its entry point and argument (two words at `stack`), which
+    /// the child pops and calls. Returns the tid or -errno.
+    pub fn crt0_thread_clone(flags: usize, stack: *mut usize, tid: *mut i32, tls: *mut u8) -> isize;
 }
 
 /// Unmaps `[addr, addr + len)`, which holds the calling thread's own stack,
