@@ -2,15 +2,8 @@
  * CLAIM=ctor (as a preloaded rseq library would), registers its own area
  * and reports; main prints the outcome. Also exercises getauxval. */
 #include "util.h"
-#include <sys/syscall.h>
+#include "rseq_area.h"
 
-#ifdef __x86_64__
-#define RSEQ_SIG 0x53053053
-#else
-#define RSEQ_SIG 0xd428bc00 /* aarch64: brk #0x45e0 */
-#endif
-
-struct area { unsigned int cpu_id_start; int cpu_id; unsigned long rseq_cs; unsigned int flags, pad[3]; };
 static struct area own __attribute__((aligned(32))) = { 0, -1, 0, 0, {0} };
 
 static void claim(const char *who)
