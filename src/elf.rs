@@ -1,5 +1,5 @@
 //! The running executable's own ELF program headers, found through AT_PHDR
-//! and AT_PHNUM: where the TLS image is.
+//! and AT_PHNUM: where the TLS image is, and which pages RELRO covers.
 
 use crate::auxv;
 use crate::tls::Image;
@@ -7,10 +7,11 @@ use crate::tls::Image;
 /// Program header types (elf.h).
 const PT_PHDR: u32 = 6;
 const PT_TLS: u32 = 7;
+const PT_GNU_RELRO: u32 = 0x6474_e552;
 
 /// Elf64_Phdr.
 #[repr(C)]
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub struct Phdr {
     pub p_type: u32,
     pub p_flags: u32,
@@ -99,6 +100,46 @@ pub fn tls_image() -> Option<Image> {
     find_tls(headers(addr, n), addr)
 }
 
+/// The pages of PT_GNU_RELRO in `phdrs` as (address, length), rounded as
+/// glibc's `_dl_protect_relro` does: the start down to a page, the end down
+/// too, because the page holding the end may also hold writable data (the
+/// linkers pad RELRO to end on a page boundary, so nothing is lost with
+/// them). `None` without PT_GNU_RELRO or when it covers no whole page.
+///
+/// `data_start` (0 if unknown) is where writable `.data` begins; the range
+/// is cut there. GNU ld's aarch64 script ends RELRO 24 bytes into
+/// `.got.plt` whether or not there is one (`DATA_SEGMENT_RELRO_END (24, .)`,
+/// for the dynamic linker's reserved GOT words), so in a program without
+/// `.got.plt` PT_GNU_RELRO covers the first 24 bytes of `.data`; protecting
+/// it as the header says made the first write to `.data` fault.
+pub fn find_relro(phdrs: &[Phdr], phdr_addr: usize, page: usize, data_start: usize) -> Option<(usize, usize)> {
+    let r = find(phdrs, PT_GNU_RELRO)?;
+    if !page.is_power_of_two() {
+        return None;
+    }
+    // The load bias, as for PT_TLS: 0 for static executables, the ASLR
+    // slide for static-PIE.
+    let bias = find(phdrs, PT_PHDR).map_or(0, |p| phdr_addr.wrapping_sub(p.p_vaddr as usize));
+    let start = bias.wrapping_add(r.p_vaddr as usize);
+    let mut end = start.checked_add(r.p_memsz as usize)?;
+    if data_start > start && data_start < end {
+        end = data_start;
+    }
+    let end = end & !(page - 1);
+    let start = start & !(page - 1);
+    (end > start).then_some((start, end - start))
+}
+
+/// The running program's RELRO pages (see [`find_relro`]).
+pub fn relro() -> Option<(usize, usize)> {
+    let addr = auxv::value(auxv::AT_PHDR);
+    let page = match auxv::value(auxv::AT_PAGESZ) {
+        0 => 4096,
+        p => p,
+    };
+    find_relro(phdrs(), addr, page, crate::linker::data_start())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +158,42 @@ mod tests {
     #[test]
     fn no_tls_is_an_empty_image() {
         let i = find_tls(&[ph(1, 0, 0, 0, 4096)], 0x40).unwrap();
+        assert_eq!((i.memsz, i.align), (0, 1));
+    }
+
+    #[test]
+    fn relro_is_rounded_to_whole_pages() {
+        let h = [ph(PT_PHDR, 0x40, 0, 0, 8), ph(PT_GNU_RELRO, 0x1e10, 0, 0x11f0, 1)];
+        // Ends on a page boundary: from the page holding its start.
+        assert_eq!(find_relro(&h, 0x40, 0x1000, 0), Some((0x1000, 0x2000)));
+        // With a load bias of 0x10000.
+        assert_eq!(find_relro(&h, 0x10040, 0x1000, 0), Some((0x11000, 0x2000)));
+        // A partial last page stays writable; less than a page is nothing.
+        let h = [ph(PT_GNU_RELRO, 0x2000, 0, 0x1800, 1)];
+        assert_eq!(find_relro(&h, 0, 0x1000, 0), Some((0x2000, 0x1000)));
+        assert_eq!(find_relro(&[ph(PT_GNU_RELRO, 0x2000, 0, 0x800, 1)], 0, 0x1000, 0), None);
+        assert_eq!(find_relro(&[ph(1, 0, 0, 0, 0x1000)], 0, 0x1000, 0), None);
+        // GNU ld on aarch64 without .got.plt: RELRO ends 24 bytes into
+        // .data, which shares RELRO's last page, so that page stays writable.
+        let h = [ph(PT_GNU_RELRO, 0x41_ff88, 0, 0x78, 1)];
+        assert_eq!(find_relro(&h, 0, 0x1000, 0x41_ffe8), None);
+        let h = [ph(PT_GNU_RELRO, 0x41_d000, 0, 0x3000, 1)];
+        assert_eq!(find_relro(&h, 0, 0x1000, 0x41_ffe8), Some((0x41_d000, 0x2000)));
+        // A data start outside the range changes nothing.
+        assert_eq!(find_relro(&h, 0, 0x1000, 0x42_0000), Some((0x41_d000, 0x3000)));
+        // An address range that wraps is refused, not protected.
+        assert_eq!(find_relro(&[ph(PT_GNU_RELRO, u64::MAX - 8, 0, 0x2000, 1)], 0, 0x1000, 0), None);
+    }
+
+    #[test]
+    fn missing_at_phdr_means_no_tls() {
+        let v = [auxv::AT_PAGESZ, 4096, auxv::AT_PHNUM, 9, auxv::AT_NULL, 0];
+        let t = auxv::Table::new();
+        // SAFETY: `v` is a vector of pairs ending with AT_NULL.
+        unsafe { t.fill(v.as_ptr()) };
+        let h = headers(t.value(auxv::AT_PHDR), t.value(auxv::AT_PHNUM));
+        assert!(h.is_empty(), "no AT_PHDR: no headers, whatever AT_PHNUM says");
+        let i = find_tls(h, 0).unwrap();
         assert_eq!((i.memsz, i.align), (0, 1));
     }
 

@@ -17,6 +17,7 @@ pub use crate::arch::cpu::Features;
 
 /// Elf64_Rela.
 #[repr(C)]
+#[derive(Clone, Copy, Debug)]
 pub struct Rela {
     pub r_offset: usize,
     pub r_info: u64,
@@ -34,22 +35,36 @@ pub unsafe fn apply_irelative() -> usize {
     if relocs.is_empty() {
         return 0; // most programs: no look-ups for resolvers that do not exist
     }
-    let relocs = relocs.as_slice();
     let hwcap = auxv::value(auxv::AT_HWCAP);
     let hwcap2 = auxv::value(auxv::AT_HWCAP2);
+    let applied = apply(
+        relocs.as_slice(),
+        // SAFETY: the linker made every r_addend of .rela.iplt a resolver's address.
+        |resolver| unsafe { arch::call_ifunc_resolver(resolver, hwcap, hwcap2) },
+        // SAFETY: the linker made every r_offset a (writable, pre-RELRO) GOT slot.
+        |slot, target| unsafe { (slot as *mut usize).write(target) },
+    );
+    match applied {
+        Ok(n) => n,
+        Err(kind) => fatal::die_with("unexpected relocation type in .rela.iplt: ", kind as usize),
+    }
+}
+
+/// The IRELATIVE loop on its own, with the resolver call and the store
+/// passed in, so that tests and the fuzzer run it over a buffer: for each
+/// entry in order, `store(r_offset, resolve(r_addend))`. Stops at the first
+/// entry that is not R_*_IRELATIVE and returns its type (the entries before
+/// it are applied); else returns how many entries there were.
+#[inline(always)]
+pub fn apply(relocs: &[Rela], mut resolve: impl FnMut(usize) -> usize, mut store: impl FnMut(usize, usize)) -> Result<usize, u32> {
     for r in relocs {
         let kind = r.r_info as u32;
         if kind != arch::R_IRELATIVE {
-            fatal::die_with("unexpected relocation type in .rela.iplt: ", kind as usize);
+            return Err(kind);
         }
-        // SAFETY: the linker made r_addend the resolver's address and
-        // r_offset the (writable, pre-RELRO) GOT slot to fill.
-        unsafe {
-            let target = arch::call_ifunc_resolver(r.r_addend as usize, hwcap, hwcap2);
-            (r.r_offset as *mut usize).write(target);
-        }
+        store(r.r_offset, resolve(r.r_addend as usize));
     }
-    relocs.len()
+    Ok(relocs.len())
 }
 
 const DETECTED: u64 = 1 << 63;

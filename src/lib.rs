@@ -22,6 +22,8 @@ pub mod elf;
 pub mod entry;
 pub mod exit;
 pub mod fatal;
+#[cfg(test)]
+mod fuzz;
 pub mod heap;
 pub mod ifunc;
 pub mod init_array;

@@ -23,6 +23,7 @@ global_asm!(
     ".weakref crt0_fini, _fini",
     ".weakref crt0_resolvers_start, __start_crt0_resolvers",
     ".weakref crt0_resolvers_end, __stop_crt0_resolvers",
+    ".weakref crt0_data_start, __data_start",
     ".pushsection .data.rel.ro.crt0_linker_symbols, \"aw\"",
     ".balign 8",
     ".globl crt0_linker_symbols",
@@ -34,6 +35,7 @@ global_asm!(
     ".quad crt0_rela_iplt_start, crt0_rela_iplt_end",
     ".quad crt0_init, crt0_fini",
     ".quad crt0_resolvers_start, crt0_resolvers_end",
+    ".quad crt0_data_start",
     ".popsection",
 );
 
@@ -46,6 +48,7 @@ struct Symbols {
     init: usize,
     fini: usize,
     resolvers: [usize; 2],
+    data_start: usize,
 }
 
 extern "C" {
@@ -115,6 +118,13 @@ pub fn rela_iplt() -> Array<crate::ifunc::Rela> {
 /// The Rust resolvers of `crate::ifunc!` (section `crt0_resolvers`).
 pub fn resolvers() -> Array<crate::ifunc::Resolver> {
     Array::new(symbols().resolvers)
+}
+
+/// Where `.data` starts, if the linker says (GNU ld's default scripts
+/// PROVIDE `__data_start`; rust-lld with `linker/crt0.ld` does not, and
+/// reads 0). RELRO must stop there: see `elf::find_relro`.
+pub fn data_start() -> usize {
+    symbols().data_start
 }
 
 /// `_init`/`_fini`, if the program defines them (from crti.o-style code).

@@ -88,6 +88,16 @@ pub fn mmap_anonymous(len: usize, prot: Prot) -> Result<*mut u8, Errno> {
     check(r).map(|a| a as *mut u8)
 }
 
+/// mprotect(2).
+///
+/// # Safety
+/// Nothing may rely on writing (or executing) `[addr, addr + len)` once
+/// `prot` forbids it; `addr` page-aligned.
+pub unsafe fn mprotect(addr: usize, len: usize, prot: Prot) -> Result<(), Errno> {
+    // SAFETY: per the caller, no code depends on the permissions taken away.
+    check(unsafe { arch::syscall3(nr::MPROTECT, addr, len, prot.bits()) }).map(|_| ())
+}
+
 /// munmap(2).
 ///
 /// # Safety

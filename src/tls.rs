@@ -288,9 +288,19 @@ unsafe fn install(base: *mut u8, layout: &Layout, image: &Image, canary: usize) 
 /// cannot reproduce it. Without AT_RANDOM (never seen on Linux), the
 /// canary still differs per run through ASLR of the stack.
 fn new_canary() -> usize {
-    let random = auxv::value(auxv::AT_RANDOM);
+    // SAFETY: AT_RANDOM, when present, points at 16 bytes on the initial stack.
+    unsafe { canary_from(auxv::value(auxv::AT_RANDOM)) }
+}
+
+/// The canary from the AT_RANDOM value `random` (0 when absent), apart
+/// from the auxv lookup so that the unit tests can hand it a missing entry.
+///
+/// # Safety
+/// `random` must be 0 or point at 8 readable bytes.
+#[inline(always)]
+unsafe fn canary_from(random: usize) -> usize {
     let word = if random != 0 {
-        // SAFETY: AT_RANDOM points at 16 bytes on the initial stack.
+        // SAFETY: per the caller.
         unsafe { (random as *const usize).read_unaligned() }
     } else {
         let local = 0u8;
@@ -334,6 +344,16 @@ pub fn thread_data_if_ready() -> Option<*mut ThreadData> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canary_without_at_random_is_defined() {
+        let bytes = [0x1122_3344_5566_7788usize, 0];
+        // SAFETY: a readable word, then the "absent" value.
+        let (given, missing) = unsafe { (canary_from(bytes.as_ptr() as usize), canary_from(0)) };
+        assert_eq!(given, 0x1122_3344_5566_7700, "AT_RANDOM's first word, low byte zeroed");
+        assert_eq!(missing & 0xff, 0);
+        assert_ne!(missing, 0, "the fallback mixes in stack and data addresses");
+    }
 
     fn shape(variant: Variant, tls_size: usize, tls_align: usize) -> Shape {
         Shape { variant, tls_size, tls_align, tcb_size: 64, tcb_align: 64, rseq_size: 32, rseq_align: 32 }

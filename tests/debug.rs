@@ -1,5 +1,6 @@
-//! What users debug with: a gdb backtrace from main ends cleanly at
-//! `_start`; and hostile program headers end in a clear fatal error.
+//! What users debug with: a gdb backtrace from main, a constructor or an
+//! IFUNC resolver ends cleanly at `_start`; valgrind's memcheck finds
+//! nothing to report; and hostile program headers end in a clear fatal error.
 
 mod common;
 use common::*;
@@ -18,13 +19,19 @@ fn gdb_args(c: &mut Command) {
     }
 }
 
-/// The backtrace at a breakpoint on `main`: natively with gdb, for aarch64
-/// with gdb-multiarch attached to qemu-user's gdb stub.
+/// The backtrace at a breakpoint on `main`.
 fn backtrace(cfg: Config, program: &Path) -> Vec<String> {
+    backtrace_at(cfg, program, "main")
+}
+
+/// The backtrace at a breakpoint on `function`: natively with gdb, for
+/// aarch64 with gdb-multiarch attached to qemu-user's gdb stub.
+fn backtrace_at(cfg: Config, program: &Path, function: &str) -> Vec<String> {
+    let brk = format!("break {function}");
     let text = if cfg.native() {
         let mut c = Command::new("gdb");
         gdb_args(&mut c);
-        c.args(["-ex", "break main", "-ex", "run", "-ex", "bt"]).arg(program).env_clear();
+        c.args(["-ex", &brk, "-ex", "run", "-ex", "bt"]).arg(program).env_clear();
         let out = c.output().expect("gdb runs");
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
     } else {
@@ -43,7 +50,7 @@ fn backtrace(cfg: Config, program: &Path) -> Vec<String> {
             let mut c = Command::new("gdb-multiarch");
             gdb_args(&mut c);
             c.arg("-ex").arg(format!("file {}", program.display()));
-            c.args(["-ex", &format!("target remote localhost:{port}"), "-ex", "break main", "-ex", "continue", "-ex", "bt", "-ex", "kill"]);
+            c.args(["-ex", &format!("target remote localhost:{port}"), "-ex", &brk, "-ex", "continue", "-ex", "bt", "-ex", "kill"]);
             let out = c.env_clear().output().expect("gdb-multiarch runs");
             text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
             if !text.contains("Connection refused") {
@@ -70,6 +77,49 @@ for_each_config! {
             assert!(bt[n - 3].contains("main ("), "{bt:#?}");
             assert!(bt[n - 2].contains(" in crt0::start::crt0_start ()"), "{bt:#?}");
             assert!(bt[n - 1].ends_with(" in _start ()"), "{bt:#?}");
+        }
+    }
+}
+
+for_each_config! {
+    fn gdb_backtrace_from_a_constructor_and_a_resolver_ends_at_start(cfg: Config) {
+        let p = c_program("tests/c/order.c", "order", &[], cfg);
+        // A constructor runs from crt0's .init_array walk, the resolver from
+        // its IRELATIVE loop: both inlined into crt0_start.
+        for function in ["ctor_101", "resolve_add"] {
+            let bt = backtrace_at(cfg, &p, function);
+            let n = bt.len();
+            assert!(n >= 3, "{function}: {bt:#?}");
+            assert!(bt[0].contains(&format!("{function} (")), "{bt:#?}");
+            assert!(bt[n - 2].contains("crt0::start::crt0_start ()"), "{bt:#?}");
+            assert!(bt[n - 1].ends_with(" in _start ()"), "{bt:#?}");
+        }
+    }
+}
+
+for_each_native_config! {
+    fn valgrind_memcheck_reports_no_errors(cfg: Config) {
+        // Rust and C, with TLS, the heap, threads, IFUNC and RELRO. valgrind
+        // shows AT_HWCAP2 = 0 (so the thread pointer is set with arch_prctl)
+        // and answers ENOSYS to rseq: crt0's fallbacks run under it.
+        let mut programs: Vec<_> = ["order", "collections", "heap_smoke", "tls_65536", "thread_api", "canary"]
+            .iter()
+            .map(|n| rust(n, cfg))
+            .collect();
+        for (src, name) in [("order", "order"), ("tls", "tls"), ("pthread", "pthread"), ("heap_edges", "heap_edges")] {
+            programs.push(c_program(&format!("tests/c/{src}.c"), name, &[], cfg));
+        }
+        for p in programs {
+            let out = Command::new("valgrind")
+                .args(["-q", "--error-exitcode=99"])
+                .arg(&p)
+                .env_clear()
+                .output()
+                .expect("valgrind runs");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "{}: {stderr}", p.display());
+            // With -q, valgrind prints only what it found.
+            assert!(!stderr.contains("=="), "{}: {stderr}", p.display());
         }
     }
 }

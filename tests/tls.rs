@@ -12,6 +12,7 @@ for_each_config! {
             ("tls_4096", "4096", "100", "mmap"),
             ("tls_65536", "65536", "100", "mmap"),
             ("tls_1mib", "64", "1048576", "mmap"),
+            ("tls_64mib", "64", "67108864", "mmap"),
         ] {
             let r = run(cfg, &rust(name, cfg), &[], &[("CRT0_TRACE", "1")]);
             r.assert_exit(0);

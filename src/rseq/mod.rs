@@ -54,19 +54,25 @@ pub struct Shape {
     pub feature_size: usize,
 }
 
+/// The largest AT_RSEQ_FEATURE_SIZE or AT_RSEQ_ALIGN taken at its word.
+pub const MAX_SANE: usize = 4096;
+
 /// The kernel's rule (kernel/rseq.c): `rseq_len == 32` needs a 32-aligned
 /// area; any other length must cover the feature size and the area must be
 /// aligned to AT_RSEQ_ALIGN. crt0 registers 32 bytes while the feature size
 /// fits in them (as glibc does) and the feature size beyond that.
 pub const fn shape_for(feature_size: Option<usize>, align: Option<usize>) -> Shape {
+    // A feature size or alignment beyond a page is no kernel's (they are 32
+    // bytes today): the original 32-byte ABI, which every kernel accepts,
+    // rather than sums that could overflow.
     let feature = match feature_size {
-        Some(f) if f > 0 => f,
+        Some(f) if f > 0 && f <= MAX_SANE => f,
         _ => ORIG_FEATURE_SIZE,
     };
     let align = match align {
         // a > ORIG_LEN, so a - 1 cannot wrap: a power of two shares no bit
         // with it (cheaper than `is_power_of_two`, which must also rule out 0).
-        Some(a) if a > ORIG_LEN && a & (a - 1) == 0 => a,
+        Some(a) if a > ORIG_LEN && a <= MAX_SANE && a & (a - 1) == 0 => a,
         _ => ORIG_LEN,
     };
     let len = if feature <= ORIG_LEN { ORIG_LEN } else { feature };

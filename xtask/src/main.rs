@@ -3,6 +3,7 @@
 mod aarch64;
 mod baselines;
 mod child;
+mod hostile;
 mod malloc;
 mod measure;
 mod percpu;
@@ -37,7 +38,11 @@ usage:
       6.1, Debian bookworm's; 6.12 is trixie's)
   xtask threads [--runs N] [--threads N]
       crt0's pthread_create + pthread_join against glibc's (xtask/programs/thread_bench.c,
-      static C programs), alternating runs, medians (default 11 runs of 10000 threads)";
+      static C programs), alternating runs, medians (default 11 runs of 10000 threads)
+  xtask hostile
+      user instructions per constructor, IRELATIVE resolver, environment variable and TLS
+      byte: generated C programs (tests/gen) at 0, 1,000 and 10,000 of each, built with
+      crt/crt0-cc into target/hostile/ and single-stepped (x86_64)";
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
@@ -48,6 +53,7 @@ fn main() -> ExitCode {
         Some("percpu") => percpu(args.collect()),
         Some("startup-aarch64") => aarch64::main(args.collect()),
         Some("threads") => threads(args.collect()),
+        Some("hostile") => hostile::run(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")).map_err(|e| e.to_string()),
         _ => Err(USAGE.to_string()),
     };
     match result {

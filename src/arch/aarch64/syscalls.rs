@@ -10,6 +10,7 @@ pub mod nr {
     pub const WRITE: usize = 64;
     pub const MMAP: usize = 222;
     pub const MUNMAP: usize = 215;
+    pub const MPROTECT: usize = 226;
     pub const BRK: usize = 214;
     pub const MREMAP: usize = 216;
     pub const RT_SIGACTION: usize = 134;

@@ -21,6 +21,7 @@ pub mod nr {
     pub const WRITE: usize = 1;
     pub const MMAP: usize = 9;
     pub const MUNMAP: usize = 11;
+    pub const MPROTECT: usize = 10;
     pub const BRK: usize = 12;
     pub const MREMAP: usize = 25;
     pub const RT_SIGACTION: usize = 13;

@@ -1,0 +1,236 @@
+//! Property tests ("fuzzing") of the pure layers that read data shaped by
+//! the kernel or the linker: the auxv table, the PT_TLS scan, the TLS
+//! layout, the IRELATIVE loop and the rseq length rule. Each property
+//! compares the code with a plain model or checks the invariants the
+//! start-up code relies on, not merely that nothing panics.
+//!
+//! `cargo test` runs 2,000 cases of each; the longer run is
+//! `PROPTEST_CASES=1000000 cargo test --release --lib fuzz` (see the README).
+
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+
+use crate::auxv::{Table, AT_NULL};
+use crate::elf::{find_tls, Phdr};
+use crate::ifunc::{self, Rela};
+use crate::rseq::{shape_for, Shape as RseqShape};
+use crate::tls::{Layout, Shape, Variant, LIMIT};
+
+/// 2,000 cases unless PROPTEST_CASES says otherwise; no regression files
+/// written into the tree (a failure prints its minimal input instead).
+fn config() -> Config {
+    let mut c = Config::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        c.cases = 2000;
+    }
+    c.failure_persistence = None;
+    c
+}
+
+/// Values that hit the edges: small ones, powers of two and their
+/// neighbours, and anything at all.
+fn edgy() -> impl Strategy<Value = usize> {
+    prop_oneof![
+        0usize..80,
+        (0u32..64).prop_map(|b| 1usize << b),
+        (0u32..64, -1isize..=1).prop_map(|(b, d)| (1usize << b).wrapping_add_signed(d)),
+        any::<usize>(),
+    ]
+}
+
+/// A power of two up to 2^47 (past LIMIT), or occasionally anything.
+fn align() -> impl Strategy<Value = usize> {
+    prop_oneof![8 => (0u32..48).prop_map(|b| 1usize << b), 1 => edgy()]
+}
+
+// ---- auxv ----
+
+/// What `Table` should answer, from the pairs before the first AT_NULL:
+/// `value` is the last value of a type below 64 (the copy overwrites), and
+/// `get` is that value when non-zero, else the first pair's, walked.
+fn auxv_model(pairs: &[(usize, usize)], t: usize) -> (usize, Option<usize>) {
+    let live = pairs.iter().take_while(|p| p.0 != AT_NULL);
+    let first = live.clone().find(|p| p.0 == t).map(|p| p.1);
+    let last = live.filter(|p| p.0 == t).last().map_or(0, |p| p.1);
+    let value = if (1..64).contains(&t) { last } else { 0 };
+    (value, if value != 0 { Some(value) } else { first })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn fuzz_auxv(pairs in prop::collection::vec(
+        (prop_oneof![1usize..70, Just(AT_NULL), edgy()], edgy()), 0..48)) {
+        // The vector as the kernel lays it out: flat pairs, AT_NULL last.
+        let mut flat: Vec<usize> = pairs.iter().flat_map(|&(k, v)| [k, v]).collect();
+        flat.extend([AT_NULL, 0]);
+        let t = Table::new();
+        // SAFETY: `flat` is pairs ending with AT_NULL and outlives `t`.
+        unsafe { t.fill(flat.as_ptr()) };
+        let live = pairs.iter().take_while(|p| p.0 != AT_NULL).count();
+        prop_assert_eq!(t.entries().count(), live);
+        let probes = (0..70).chain(pairs.iter().map(|p| p.0)).chain([usize::MAX]);
+        for k in probes {
+            let (value, get) = auxv_model(&pairs, k);
+            prop_assert_eq!(t.value(k), value, "value({})", k);
+            prop_assert_eq!(t.get(k), get, "get({})", k);
+        }
+    }
+}
+
+// ---- PT_TLS scan ----
+
+fn phdr() -> impl Strategy<Value = Phdr> {
+    let kind = prop_oneof![4 => Just(7u32), 2 => Just(6u32), 2 => 0u32..8, 1 => any::<u32>()];
+    let size = prop_oneof![0u64..256, any::<u64>()];
+    (kind, any::<u64>(), size.clone(), size, prop_oneof![align().prop_map(|a| a as u64), any::<u64>()])
+        .prop_map(|(p_type, p_vaddr, p_filesz, p_memsz, p_align)| Phdr {
+            p_type, p_flags: 0, p_offset: 0, p_vaddr, p_paddr: 0, p_filesz, p_memsz, p_align,
+        })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn fuzz_find_tls(hs in prop::collection::vec(phdr(), 0..12), at in any::<usize>()) {
+        // The model: the first PT_TLS (7), biased by the first PT_PHDR (6).
+        let want = match hs.iter().find(|h| h.p_type == 7) {
+            None => Some((0, 0, 0, 1)),
+            Some(t) => {
+                let align = t.p_align.max(1);
+                if !align.is_power_of_two() || t.p_filesz > t.p_memsz {
+                    None
+                } else {
+                    let bias = hs.iter().find(|h| h.p_type == 6).map_or(0, |p| at.wrapping_sub(p.p_vaddr as usize));
+                    Some((bias.wrapping_add(t.p_vaddr as usize), t.p_filesz as usize, t.p_memsz as usize, align as usize))
+                }
+            }
+        };
+        let got = find_tls(&hs, at).map(|i| (i.addr, i.filesz, i.memsz, i.align));
+        prop_assert_eq!(got, want);
+    }
+}
+
+// ---- TLS layout ----
+
+fn tls_shape() -> impl Strategy<Value = Shape> {
+    let variant = prop_oneof![Just(Variant::I), Just(Variant::II)];
+    let size = prop_oneof![4 => 0usize..100_000, 1 => edgy()];
+    // The TCB is a Rust type, so its size is a multiple of its alignment,
+    // which is at least 16 on both arches (crt0's thread data after it on
+    // x86_64 needs that); the rseq area's shape always comes from `shape_for`.
+    let tcb = (4u32..8, 0usize..8).prop_map(|(b, k)| (k << b, 1usize << b));
+    let rseq = (prop::option::of(edgy()), prop::option::of(edgy())).prop_map(|(f, a)| shape_for(f, a));
+    (variant, size, align(), tcb, rseq).prop_map(|(variant, tls_size, tls_align, (tcb_size, tcb_align), r)| Shape {
+        variant, tls_size, tls_align, tcb_size, tcb_align, rseq_size: r.size, rseq_align: r.align,
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn fuzz_tls_layout(s in tls_shape()) {
+        let valid = [s.tls_align, s.tcb_align, s.rseq_align].iter().all(|a| a.is_power_of_two())
+            && [s.tls_size, s.tls_align, s.tcb_size, s.tcb_align, s.rseq_size, s.rseq_align].iter().all(|&v| v < LIMIT);
+        let Some(l) = Layout::new(s) else {
+            prop_assert!(!valid, "refused a valid shape {:?}", s);
+            return Ok(());
+        };
+        prop_assert!(valid, "accepted an invalid shape {:?}", s);
+        // The allocation starts at a multiple of `l.align`, so offsets
+        // are aligned exactly when they are multiples.
+        for a in [s.tls_align, s.tcb_align, s.rseq_align, 16] {
+            prop_assert_eq!(l.align % a, 0);
+        }
+        prop_assert!(l.align.is_power_of_two());
+        prop_assert_eq!(l.block % s.tls_align, 0, "block aligned: {:?}", l);
+        prop_assert_eq!(l.tp % s.tcb_align, 0, "TCB aligned: {:?}", l);
+        let at = |off: isize| l.tp as i128 + off as i128;
+        prop_assert_eq!(at(l.rseq) % s.rseq_align as i128, 0, "rseq aligned: {:?}", l);
+        prop_assert_eq!(at(l.data) % 16, 0, "thread data aligned: {:?}", l);
+        // ELF TLS ABI: where the block sits relative to the thread pointer.
+        let span = (s.tls_size.div_ceil(s.tls_align) * s.tls_align) as i128;
+        match s.variant {
+            Variant::II => prop_assert_eq!(l.tp as i128 - l.block as i128, span),
+            Variant::I => {
+                let tcb = s.tcb_size.div_ceil(s.tls_align) * s.tls_align;
+                prop_assert_eq!(l.block, l.tp + tcb);
+            }
+        }
+        // Four pieces, each inside the allocation, none overlapping.
+        let data = std::mem::size_of::<crate::tls::ThreadData>();
+        let mut pieces = [
+            (l.block as i128, s.tls_size as i128),
+            (l.tp as i128, s.tcb_size as i128),
+            (at(l.data), data as i128),
+            (at(l.rseq), s.rseq_size as i128),
+        ];
+        for &(start, len) in &pieces {
+            prop_assert!(start >= 0 && start + len <= l.size as i128, "piece {:?} outside {:?}", (start, len), l);
+        }
+        pieces.sort();
+        for w in pieces.windows(2) {
+            prop_assert!(w[0].0 + w[0].1 <= w[1].0, "overlap {:?} in {:?}", w, l);
+        }
+    }
+}
+
+// ---- IRELATIVE on a buffer ----
+
+/// Entries aimed at a 64-slot buffer, mostly IRELATIVE.
+fn rela() -> impl Strategy<Value = Rela> {
+    let kind = prop_oneof![20 => Just(crate::arch::R_IRELATIVE as u64), 1 => any::<u64>()];
+    (0usize..64, kind, any::<isize>()).prop_map(|(r_offset, r_info, r_addend)| Rela { r_offset, r_info, r_addend })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn fuzz_irelative(relocs in prop::collection::vec(rela(), 0..100)) {
+        // The resolver is a pure function of its address; slots are indices.
+        let resolve = |a: usize| a.rotate_left(7) ^ 0x5a5a;
+        let mut buf = [0usize; 64];
+        let mut calls = 0;
+        let got = ifunc::apply(&relocs, |a| { calls += 1; resolve(a) }, |slot, v| buf[slot] = v);
+        let bad = relocs.iter().position(|r| r.r_info as u32 != crate::arch::R_IRELATIVE);
+        let done = bad.unwrap_or(relocs.len());
+        let mut want = [0usize; 64];
+        for r in &relocs[..done] {
+            want[r.r_offset] = resolve(r.r_addend as usize);
+        }
+        prop_assert_eq!(buf, want);
+        prop_assert_eq!(calls, done, "one resolver call per applied entry");
+        prop_assert_eq!(got, match bad { None => Ok(relocs.len()), Some(i) => Err(relocs[i].r_info as u32) });
+    }
+}
+
+// ---- the rseq length rule ----
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn fuzz_rseq_shape(feature in prop::option::of(edgy()), at_align in prop::option::of(edgy())) {
+        let RseqShape { size, align, len, feature_size } = shape_for(feature, at_align);
+        // kernel/rseq.c: rseq_len >= 32; exactly 32 needs 32-alignment;
+        // longer needs AT_RSEQ_ALIGN alignment and to cover the features.
+        prop_assert!(len >= 32 && align >= 32 && align.is_power_of_two());
+        prop_assert!(size >= len && size % align == 0 && size - len < align);
+        prop_assert!(len >= feature_size);
+        let sane = |v: Option<usize>| v.filter(|&v| v > 0 && v <= crate::rseq::MAX_SANE);
+        match sane(feature) {
+            Some(f) => prop_assert_eq!(feature_size, f),
+            None => prop_assert_eq!(feature_size, 20, "no or absurd AT_RSEQ_FEATURE_SIZE: the original 20"),
+        }
+        prop_assert_eq!(len, feature_size.max(32), "32 bytes while the features fit, as glibc");
+        if let Some(a) = sane(at_align).filter(|a| a.is_power_of_two() && *a > 32) {
+            prop_assert_eq!(align, a, "AT_RSEQ_ALIGN honoured");
+        } else {
+            prop_assert_eq!(align, 32);
+        }
+    }
+}
