@@ -237,6 +237,23 @@ impl<O: Os> Central<O> {
             self.list.free(&mut self.os, NonNull::new_unchecked(start as *mut u8), block::size_of_block(h));
         }
     }
+
+    /// Takes back a block of `class` that a thread cache held: to its span
+    /// if small, to the list if medium.
+    ///
+    /// # Safety
+    /// `q` must be a free block of `class` from this heap's caches.
+    unsafe fn take_back(&mut self, class: usize, q: *mut u8) {
+        // SAFETY: per the caller, q is a block with a header.
+        unsafe {
+            let h = *block::header(q);
+            if class < SPAN_CLASS_COUNT {
+                self.give_small(q, h);
+            } else {
+                self.free_medium(q, h);
+            }
+        }
+    }
 }
 
 impl<O: Os> Heap<O> {
@@ -439,14 +456,7 @@ impl<O: Os> Heap<O> {
             for _ in 0..batch(class) {
                 let Some(q) = bin.pop() else { break };
                 // SAFETY: blocks in the bin are free blocks of `class`.
-                unsafe {
-                    let hq = *block::header(q);
-                    if class < SPAN_CLASS_COUNT {
-                        c.give_small(q, hq);
-                    } else {
-                        c.free_medium(q, hq);
-                    }
-                }
+                unsafe { c.take_back(class, q) };
             }
         }
         // SAFETY: per the caller; the bin has room now.
@@ -524,14 +534,7 @@ impl<O: Os> Heap<O> {
             let bin = cache.bin(class);
             while let Some(q) = bin.pop() {
                 // SAFETY: blocks in the bin are free blocks of `class`.
-                unsafe {
-                    let hq = *block::header(q);
-                    if class < SPAN_CLASS_COUNT {
-                        c.give_small(q, hq);
-                    } else {
-                        c.free_medium(q, hq);
-                    }
-                }
+                unsafe { c.take_back(class, q) };
             }
         }
     }
