@@ -31,6 +31,7 @@ pub mod io;
 mod linker;
 pub mod mem;
 pub mod percpu;
+mod relro;
 pub mod rseq;
 mod settings;
 pub mod signal;

@@ -5,7 +5,7 @@
 use core::ffi::{c_char, c_int};
 
 use crate::init_array::MainArgs;
-use crate::{args, auxv, exit, ifunc, init_array, linker, rseq, trace, tls};
+use crate::{args, auxv, exit, ifunc, init_array, linker, relro, rseq, trace, tls};
 
 extern "C" {
     /// The program's `main`, C or Rust.
@@ -55,6 +55,16 @@ pub unsafe extern "C" fn crt0_start(sp: *const usize) -> ! {
     ifunc::run_resolvers();
     trace::phase("resolvers", |l| {
         l.num("count", linker::resolvers().as_slice().len()).num("cpuid", ifunc::cpuid_runs() as usize);
+    });
+    // RELRO read-only now: the IRELATIVE slots were its last writes. This
+    // is glibc's static order (IRELATIVE, then `_dl_protect_relro` in
+    // `__libc_init_first`, then the arrays) and bionic's: `.preinit_array`
+    // and constructors are the program's own code, which should already
+    // find relocated constants and the GOT immutable.
+    // SAFETY: once, after phase 4's resolvers, the last writers of RELRO.
+    let relro_len = unsafe { relro::protect() };
+    trace::phase("relro", |l| {
+        l.num("size", relro_len);
     });
     let a = MainArgs { argc: stack.argc as c_int, argv: stack.argv, envp: stack.envp };
     // SAFETY: in start-up order.

@@ -106,7 +106,7 @@ for_each_native_config! {
             .iter()
             .map(|n| rust(n, cfg))
             .collect();
-        for (src, name) in [("order", "order"), ("tls", "tls"), ("pthread", "pthread"), ("heap_edges", "heap_edges")] {
+        for (src, name) in [("order", "order"), ("tls", "tls"), ("pthread", "pthread"), ("heap_edges", "heap_edges"), ("relro", "relro")] {
             programs.push(c_program(&format!("tests/c/{src}.c"), name, &[], cfg));
         }
         for p in programs {

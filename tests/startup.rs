@@ -187,3 +187,63 @@ fn crt0_cc_honours_cc_and_refreshes_a_stale_runtime() {
     assert!(status.success());
     assert!(std::fs::metadata(&lib).unwrap().modified().unwrap() > old, "libcrt0.a was rebuilt or re-checked");
 }
+
+for_each_config! {
+    fn relro_is_read_only_after_start_up(cfg: Config) {
+        let p = c_program("tests/c/relro.c", "relro", &[], cfg);
+        // The IFUNC's slot was written before RELRO became read-only.
+        let r = run(cfg, &p, &[], &[]);
+        r.assert_exit(0);
+        assert_eq!(r.value("twice", "twice"), "42");
+        assert_eq!(r.value("twice", "relocated"), "7");
+        // A write to the relocated constant faults, unless RELRO shares
+        // its only page with .data (C on aarch64-none: GNU ld's aarch64
+        // script; see elf::find_relro), when crt0 leaves it writable.
+        let traced = run(cfg, &p, &[], &[("CRT0_TRACE", "1")]);
+        let relro = traced.stderr.lines().find(|l| l.starts_with("crt0: phase=relro")).unwrap();
+        if cfg == Config::Aarch64None && field(relro, "size").unwrap() == "0" {
+            return;
+        }
+        assert_ne!(field(relro, "size").unwrap(), "0", "{relro}");
+        let r = run(cfg, &p, &["write"], &[]);
+        assert_eq!(r.signal, Some(11), "SIGSEGV expected; stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+        assert!(!r.stdout.contains("wrote"), "{}", r.stdout);
+    }
+}
+
+/// (p_type, p_flags) of each program header of a 64-bit little-endian ELF file.
+fn program_headers(path: &std::path::Path) -> Vec<(u32, u32)> {
+    let elf = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(&elf[..6], b"\x7fELF\x02\x01", "{}: not a 64-bit little-endian ELF", path.display());
+    let u32_at = |o: usize| u32::from_le_bytes(elf[o..o + 4].try_into().unwrap());
+    let phoff = u64::from_le_bytes(elf[0x20..0x28].try_into().unwrap()) as usize;
+    let phentsize = u16::from_le_bytes([elf[0x36], elf[0x37]]) as usize;
+    let phnum = u16::from_le_bytes([elf[0x38], elf[0x39]]) as usize;
+    (0..phnum).map(|i| phoff + i * phentsize).map(|o| (u32_at(o), u32_at(o + 4))).collect()
+}
+
+for_each_config! {
+    fn every_program_has_a_non_executable_stack_and_relro(cfg: Config) {
+        const PT_GNU_STACK: u32 = 0x6474_e551;
+        const PT_GNU_RELRO: u32 = 0x6474_e552;
+        const PF_X: u32 = 1;
+        // Every Rust test program (the `kernel` one is built for aarch64
+        // only) and C programs built by crt0-cc.
+        let mut programs: Vec<_> = std::fs::read_dir(root().join("tests/programs/src/bin"))
+            .unwrap()
+            .map(|e| e.unwrap().path().file_stem().unwrap().to_str().unwrap().to_string())
+            .filter(|n| n != "kernel" || cfg.arch() == Arch::Aarch64)
+            .map(|n| rust(&n, cfg))
+            .collect();
+        programs.push(c_program("tests/c/order.c", "order", &[], cfg));
+        programs.push(c_program("tests/c/relro.c", "relro", &[], cfg));
+        programs.push(c_program("examples/c/hello.c", "hello", &[], cfg));
+        for p in programs {
+            let h = program_headers(&p);
+            let stack = h.iter().find(|(t, _)| *t == PT_GNU_STACK);
+            let (_, flags) = stack.unwrap_or_else(|| panic!("{}: no PT_GNU_STACK", p.display()));
+            assert_eq!(flags & PF_X, 0, "{}: executable stack", p.display());
+            assert!(h.iter().any(|(t, _)| *t == PT_GNU_RELRO), "{}: no PT_GNU_RELRO", p.display());
+        }
+    }
+}

@@ -4,8 +4,8 @@
 mod common;
 use common::*;
 
-const PHASES: [&str; 10] =
-    ["args", "tls", "preinit", "irelative", "resolvers", "preinit_array", "init_array", "rseq", "main", "exit"];
+const PHASES: [&str; 11] =
+    ["args", "tls", "preinit", "irelative", "resolvers", "relro", "preinit_array", "init_array", "rseq", "main", "exit"];
 
 /// Checks one trace line's shape and returns (phase, keys in order).
 fn parse(line: &str) -> (String, Vec<(String, String)>) {
@@ -62,6 +62,11 @@ for_each_config! {
         // x86_64 runs CPUID 4 times for the first feature question; aarch64
         // reads its features from AT_HWCAP/AT_HWCAP2 and runs nothing.
         assert_eq!(get(by("resolvers"), "cpuid"), if cfg.arch() == Arch::X86_64 { "4" } else { "0" });
+        // Every program crt0 links has RELRO (at least the constructor
+        // arrays), a whole number of pages once rounded.
+        let relro: usize = get(by("relro"), "size").parse().unwrap();
+        assert!(relro > 0 && relro % 4096 == 0, "relro size {relro}");
+        assert_eq!(get(by("relro"), "owner"), "PREINIT");
         assert_eq!(get(by("preinit_array"), "count"), "1");
         assert_eq!(get(by("init_array"), "count"), init_array_count(cfg, 3));
         assert_eq!(get(by("init_array"), "init"), "1");
@@ -128,11 +133,17 @@ for_each_config! {
         let calls = syscalls(cfg, &hello, &[]);
         // x86_64 sets the thread pointer with wrfsbase where the kernel
         // allows it, else arch_prctl; aarch64 with msr, no system call.
-        let expected: &[&str] = if cfg.arch() == Arch::Aarch64 || has_fsgsbase() {
-            &["execve", "rseq", "write", "exit_group"]
-        } else {
-            &["execve", "arch_prctl", "rseq", "write", "exit_group"]
-        };
+        // Then one mprotect makes RELRO read-only, except in C programs
+        // GNU ld links for aarch64-none: without .got.plt its aarch64
+        // script lets RELRO run into .data's page, which must stay writable.
+        let mut expected = vec!["execve"];
+        if cfg.arch() == Arch::X86_64 && !has_fsgsbase() {
+            expected.push("arch_prctl");
+        }
+        if cfg != Config::Aarch64None {
+            expected.push("mprotect");
+        }
+        expected.extend(["rseq", "write", "exit_group"]);
         assert_eq!(calls, expected);
         // Tracing writes once per phase to stderr and nothing else.
         let calls = syscalls(cfg, &hello, &[("CRT0_TRACE", "1")]);
