@@ -21,7 +21,14 @@ fn crt0_link_args(crt0_dir: &str) {
     } else {
         // Host targets: the C compiler driver links, so turn off its crt1.o
         // and libc; its default linker script has everything crt0 reads.
-        for arg in ["-nostartfiles", "-nostdlib", "-static"] {
+        // CRT0_STATIC_PIE=1 links static-PIE instead (the host targets
+        // compile position-independent code already), entered at crt0's
+        // relocating entry; the `*-none` targets have JSON variants for
+        // it, `*-none-pie.json`.
+        println!("cargo:rerun-if-env-changed=CRT0_STATIC_PIE");
+        let pie = std::env::var("CRT0_STATIC_PIE").as_deref() == Ok("1");
+        let link: &[&str] = if pie { &["-static-pie", "-Wl,-e,_start_pie"] } else { &["-static"] };
+        for arg in ["-nostartfiles", "-nostdlib"].iter().chain(link) {
             println!("cargo:rustc-link-arg-bins={arg}");
         }
     }

@@ -5,7 +5,8 @@ use crate::auxv;
 use crate::tls::Image;
 
 /// Program header types (elf.h).
-const PT_PHDR: u32 = 6;
+pub(crate) const PT_LOAD: u32 = 1;
+pub(crate) const PT_DYNAMIC: u32 = 2;
 const PT_TLS: u32 = 7;
 const PT_GNU_RELRO: u32 = 0x6474_e552;
 
@@ -63,9 +64,7 @@ const NO_TLS: Image = Image { addr: 0, filesz: 0, memsz: 0, align: 1 };
 /// `None` if the segment is malformed (alignment not a power of two, or
 /// more file bytes than memory bytes). Inlined into `tls_image`, as that is.
 #[inline(always)]
-pub fn find_tls(phdrs: &[Phdr], phdr_addr: usize) -> Option<Image> {
-    // Only PT_TLS is looked for in every header; the load bias matters
-    // only when there is a segment to place.
+pub fn find_tls(phdrs: &[Phdr], bias: usize) -> Option<Image> {
     let Some(t) = find(phdrs, PT_TLS) else {
         return Some(NO_TLS);
     };
@@ -73,13 +72,9 @@ pub fn find_tls(phdrs: &[Phdr], phdr_addr: usize) -> Option<Image> {
     if !align.is_power_of_two() || t.p_filesz > t.p_memsz {
         return None;
     }
-    // The load bias is 0 for static executables and the ASLR slide for
-    // static-PIE: PT_PHDR's link-time address against where AT_PHDR says
-    // it is. PT_PHDR precedes every loadable segment, so this is short.
-    let bias = match find(phdrs, PT_PHDR) {
-        Some(p) => phdr_addr.wrapping_sub(p.p_vaddr as usize),
-        None => 0,
-    };
+    // `bias` is 0 for programs linked at a fixed address and the ASLR
+    // slide for static-PIE (`reloc` computed it from the ELF header: GNU
+    // ld's static-PIE has no PT_PHDR to compute it from).
     Some(Image {
         addr: bias.wrapping_add(t.p_vaddr as usize),
         filesz: t.p_filesz as usize,
@@ -97,7 +92,7 @@ pub fn tls_image() -> Option<Image> {
     if addr == 0 || n == 0 {
         return Some(NO_TLS);
     }
-    find_tls(headers(addr, n), addr)
+    find_tls(headers(addr, n), crate::reloc::bias())
 }
 
 /// The pages of PT_GNU_RELRO in `phdrs` as (address, length), rounded as
@@ -112,14 +107,12 @@ pub fn tls_image() -> Option<Image> {
 /// for the dynamic linker's reserved GOT words), so in a program without
 /// `.got.plt` PT_GNU_RELRO covers the first 24 bytes of `.data`; protecting
 /// it as the header says made the first write to `.data` fault.
-pub fn find_relro(phdrs: &[Phdr], phdr_addr: usize, page: usize, data_start: usize) -> Option<(usize, usize)> {
+pub fn find_relro(phdrs: &[Phdr], bias: usize, page: usize, data_start: usize) -> Option<(usize, usize)> {
     let r = find(phdrs, PT_GNU_RELRO)?;
     if !page.is_power_of_two() {
         return None;
     }
-    // The load bias, as for PT_TLS: 0 for static executables, the ASLR
-    // slide for static-PIE.
-    let bias = find(phdrs, PT_PHDR).map_or(0, |p| phdr_addr.wrapping_sub(p.p_vaddr as usize));
+    // The load bias, as for PT_TLS.
     let start = bias.wrapping_add(r.p_vaddr as usize);
     let mut end = start.checked_add(r.p_memsz as usize)?;
     if data_start > start && data_start < end {
@@ -132,12 +125,11 @@ pub fn find_relro(phdrs: &[Phdr], phdr_addr: usize, page: usize, data_start: usi
 
 /// The running program's RELRO pages (see [`find_relro`]).
 pub fn relro() -> Option<(usize, usize)> {
-    let addr = auxv::value(auxv::AT_PHDR);
     let page = match auxv::value(auxv::AT_PAGESZ) {
         0 => 4096,
         p => p,
     };
-    find_relro(phdrs(), addr, page, crate::linker::data_start())
+    find_relro(phdrs(), crate::reloc::bias(), page, crate::linker::data_start())
 }
 
 #[cfg(test)]
@@ -150,24 +142,24 @@ mod tests {
 
     #[test]
     fn finds_tls_with_bias() {
-        let h = [ph(PT_PHDR, 0x40, 0, 0, 8), ph(1, 0, 0, 0, 4096), ph(PT_TLS, 0x2000, 16, 48, 64)];
-        let i = find_tls(&h, 0x5550_0040).unwrap();
+        let h = [ph(6, 0x40, 0, 0, 8), ph(1, 0, 0, 0, 4096), ph(PT_TLS, 0x2000, 16, 48, 64)];
+        let i = find_tls(&h, 0x5550_0000).unwrap();
         assert_eq!((i.addr, i.filesz, i.memsz, i.align), (0x5550_2000, 16, 48, 64));
     }
 
     #[test]
     fn no_tls_is_an_empty_image() {
-        let i = find_tls(&[ph(1, 0, 0, 0, 4096)], 0x40).unwrap();
+        let i = find_tls(&[ph(1, 0, 0, 0, 4096)], 0).unwrap();
         assert_eq!((i.memsz, i.align), (0, 1));
     }
 
     #[test]
     fn relro_is_rounded_to_whole_pages() {
-        let h = [ph(PT_PHDR, 0x40, 0, 0, 8), ph(PT_GNU_RELRO, 0x1e10, 0, 0x11f0, 1)];
+        let h = [ph(6, 0x40, 0, 0, 8), ph(PT_GNU_RELRO, 0x1e10, 0, 0x11f0, 1)];
         // Ends on a page boundary: from the page holding its start.
-        assert_eq!(find_relro(&h, 0x40, 0x1000, 0), Some((0x1000, 0x2000)));
+        assert_eq!(find_relro(&h, 0, 0x1000, 0), Some((0x1000, 0x2000)));
         // With a load bias of 0x10000.
-        assert_eq!(find_relro(&h, 0x10040, 0x1000, 0), Some((0x11000, 0x2000)));
+        assert_eq!(find_relro(&h, 0x10000, 0x1000, 0), Some((0x11000, 0x2000)));
         // A partial last page stays writable; less than a page is nothing.
         let h = [ph(PT_GNU_RELRO, 0x2000, 0, 0x1800, 1)];
         assert_eq!(find_relro(&h, 0, 0x1000, 0), Some((0x2000, 0x1000)));

@@ -1,6 +1,7 @@
 //! Property tests ("fuzzing") of the pure layers that read data shaped by
 //! the kernel or the linker: the auxv table, the PT_TLS scan, the TLS
-//! layout, the IRELATIVE loop and the rseq length rule. Each property
+//! layout, the relocation passes (RELA and RELR, static-PIE's dynamic table)
+//! and the rseq length rule. Each property
 //! compares the code with a plain model or checks the invariants the
 //! start-up code relies on, not merely that nothing panics.
 //!
@@ -12,7 +13,8 @@ use proptest::test_runner::Config;
 
 use crate::auxv::{Table, AT_NULL};
 use crate::elf::{find_tls, Phdr};
-use crate::ifunc::{self, Rela};
+use crate::ifunc::Rela;
+use crate::reloc::{apply_rela, apply_relr, bias_and_dynamic, read_dynamic, Pass};
 use crate::rseq::{shape_for, Shape as RseqShape};
 use crate::tls::{Layout, Shape, Variant, LIMIT};
 
@@ -95,7 +97,7 @@ proptest! {
 
     #[test]
     fn fuzz_find_tls(hs in prop::collection::vec(phdr(), 0..12), at in any::<usize>()) {
-        // The model: the first PT_TLS (7), biased by the first PT_PHDR (6).
+        // The model: the first PT_TLS (7), moved by the load bias.
         let want = match hs.iter().find(|h| h.p_type == 7) {
             None => Some((0, 0, 0, 1)),
             Some(t) => {
@@ -103,8 +105,7 @@ proptest! {
                 if !align.is_power_of_two() || t.p_filesz > t.p_memsz {
                     None
                 } else {
-                    let bias = hs.iter().find(|h| h.p_type == 6).map_or(0, |p| at.wrapping_sub(p.p_vaddr as usize));
-                    Some((bias.wrapping_add(t.p_vaddr as usize), t.p_filesz as usize, t.p_memsz as usize, align as usize))
+                    Some((at.wrapping_add(t.p_vaddr as usize), t.p_filesz as usize, t.p_memsz as usize, align as usize))
                 }
             }
         };
@@ -195,7 +196,7 @@ proptest! {
         let resolve = |a: usize| a.rotate_left(7) ^ 0x5a5a;
         let mut buf = [0usize; 64];
         let mut calls = 0;
-        let got = ifunc::apply(&relocs, |a| { calls += 1; resolve(a) }, |slot, v| buf[slot] = v);
+        let got = apply_rela(&relocs, 0, Pass::IpltOnly, |a| { calls += 1; resolve(a) }, |slot, v| buf[slot] = v);
         let bad = relocs.iter().position(|r| r.r_info as u32 != crate::arch::R_IRELATIVE);
         let done = bad.unwrap_or(relocs.len());
         let mut want = [0usize; 64];
@@ -204,7 +205,119 @@ proptest! {
         }
         prop_assert_eq!(buf, want);
         prop_assert_eq!(calls, done, "one resolver call per applied entry");
-        prop_assert_eq!(got, match bad { None => Ok(relocs.len()), Some(i) => Err(relocs[i].r_info as u32) });
+        prop_assert_eq!(got, match bad { None => Ok((relocs.len(), 0)), Some(i) => Err(relocs[i].r_info as u32) });
+    }
+}
+
+// ---- static-PIE: RELATIVE then IRELATIVE, with a bias ----
+
+/// Entries aimed at a 64-word buffer: RELATIVE, IRELATIVE, NONE, rarely
+/// anything else.
+fn pie_rela() -> impl Strategy<Value = Rela> {
+    use crate::arch::{R_IRELATIVE, R_RELATIVE};
+    let kind = prop_oneof![10 => Just(R_RELATIVE as u64), 10 => Just(R_IRELATIVE as u64), 2 => Just(0u64), 1 => any::<u64>()];
+    (0usize..64, kind, -64isize..64).prop_map(|(r_offset, r_info, r_addend)| Rela { r_offset, r_info, r_addend })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn fuzz_static_pie_passes(relocs in prop::collection::vec(pie_rela(), 0..100), bias in 0usize..64) {
+        use crate::arch::{R_IRELATIVE, R_RELATIVE};
+        let resolve = |a: usize| a.rotate_left(9) ^ 0xa5;
+        let mut buf = [0usize; 128];
+        let mut calls = 0;
+        let first = apply_rela(&relocs, bias, Pass::Relative, |_| { calls += 1; 0 }, |s, v| buf[s] = v);
+        prop_assert_eq!(calls, 0, "pass 1 calls no resolver");
+        let bad = relocs.iter().position(|r| ![R_RELATIVE, R_IRELATIVE, 0].contains(&(r.r_info as u32)));
+        let good = &relocs[..bad.unwrap_or(relocs.len())];
+        let count = |t: u32| good.iter().filter(|r| r.r_info as u32 == t).count();
+        match bad {
+            Some(i) => prop_assert_eq!(first, Err(relocs[i].r_info as u32)),
+            None => prop_assert_eq!(first, Ok((count(R_RELATIVE), count(R_IRELATIVE)))),
+        }
+        // Start-up stops at a bad entry; the second pass runs on good tables only.
+        let second = apply_rela(good, bias, Pass::Irelative, |a| { calls += 1; resolve(a) }, |s, v| buf[s] = v);
+        let mut want = [0usize; 128];
+        for r in good.iter().filter(|r| r.r_info as u32 == R_RELATIVE) {
+            want[bias + r.r_offset] = bias.wrapping_add(r.r_addend as usize);
+        }
+        for r in good.iter().filter(|r| r.r_info as u32 == R_IRELATIVE) {
+            want[bias + r.r_offset] = resolve(bias.wrapping_add(r.r_addend as usize));
+        }
+        let irelative = good.iter().filter(|r| r.r_info as u32 == R_IRELATIVE).count();
+        prop_assert_eq!(buf, want);
+        prop_assert_eq!(second, Ok((irelative, 0)));
+        prop_assert_eq!(calls, irelative, "one resolver call per IRELATIVE entry, in pass 2");
+    }
+}
+
+/// The RELR encoding of a set of word indices (sorted, unique), written
+/// from the format's definition: an address starts a run, then bitmaps
+/// of 63 words each while any of the next words is in the set.
+fn relr_encode(words: &[usize]) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        out.push(words[i] as u64 * 8);
+        let mut next = words[i] + 1;
+        i += 1;
+        loop {
+            let mut bits = 0u64;
+            while i < words.len() && words[i] < next + 63 {
+                bits |= 1 << (words[i] - next);
+                i += 1;
+            }
+            if bits == 0 {
+                break;
+            }
+            out.push(bits << 1 | 1);
+            next += 63;
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn fuzz_relr_round_trip(set in prop::collection::btree_set(0usize..2000, 0..300), bias in any::<usize>()) {
+        let words: Vec<usize> = set.into_iter().collect();
+        let mut got = Vec::new();
+        let n = apply_relr(&relr_encode(&words), bias & !7, |at| got.push(at));
+        let want: Vec<usize> = words.iter().map(|w| (bias & !7).wrapping_add(w * 8)).collect();
+        prop_assert_eq!(n, want.len());
+        prop_assert_eq!(got, want);
+    }
+
+    #[test]
+    fn fuzz_relr_garbage(relr in prop::collection::vec(any::<u64>(), 0..50), bias in any::<usize>()) {
+        // Any table: no panic, and the count is the number of words touched.
+        let mut calls = 0;
+        let n = apply_relr(&relr, bias, |_| calls += 1);
+        prop_assert_eq!(n, calls);
+    }
+
+    #[test]
+    fn fuzz_dynamic_table(entries in prop::collection::vec((0u64..40, any::<u64>()), 0..40), hs in prop::collection::vec(phdr(), 0..12), ehdr in any::<usize>()) {
+        let table: Vec<[u64; 2]> = entries.iter().map(|&(t, v)| [t, v]).collect();
+        let d = read_dynamic(&table);
+        // The model: last value of each tag before the first DT_NULL.
+        let live: Vec<_> = table.iter().take_while(|e| e[0] != 0).collect();
+        let last = |tag: u64| live.iter().rev().find(|e| e[0] == tag).map_or(0, |e| e[1] as usize);
+        prop_assert_eq!(d.rela, (last(7), last(8)));
+        prop_assert_eq!(d.jmprel, (last(23), last(2)));
+        prop_assert_eq!(d.relr, (last(36), last(35)));
+        prop_assert_eq!(d.has_rel, live.iter().any(|e| e[0] == 17));
+        if let Some((bias, dynamic, n)) = bias_and_dynamic(&hs, ehdr) {
+            let load = hs.iter().find(|p| p.p_type == 1 && p.p_offset == 0).unwrap();
+            let dynh = hs.iter().rev().find(|p| p.p_type == 2).unwrap();
+            prop_assert_eq!(bias, ehdr.wrapping_sub(load.p_vaddr as usize));
+            prop_assert_eq!(dynamic, bias.wrapping_add(dynh.p_vaddr as usize));
+            prop_assert_eq!(n, dynh.p_memsz as usize / 16);
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 
+use crate::reloc::{self, Pass};
 use crate::{arch, auxv, fatal};
 
 pub use crate::arch::cpu::Features;
@@ -24,47 +25,56 @@ pub struct Rela {
     pub r_addend: isize,
 }
 
-/// Applies the IRELATIVE relocations of a static executable. Returns how
-/// many there were.
+/// Applies the IRELATIVE relocations: a static executable's are between
+/// `__rela_iplt_start` and `__rela_iplt_end`; a static-PIE's are in its
+/// dynamic relocation tables, next to the RELATIVE ones `reloc` applied
+/// first. Returns how many there were.
 ///
 /// # Safety
 /// Call once, after TLS is ready (resolvers may use it), before any
 /// relocated function pointer is used.
 pub unsafe fn apply_irelative() -> usize {
-    let relocs = crate::linker::rela_iplt();
-    if relocs.is_empty() {
-        return 0; // most programs: no look-ups for resolvers that do not exist
+    let iplt = crate::linker::rela_iplt();
+    let mut applied = 0;
+    if !iplt.is_empty() {
+        // SAFETY: per the caller; the linker's IRELATIVE table.
+        applied += unsafe { apply_table(iplt.as_slice(), 0, Pass::IpltOnly) };
     }
-    let hwcap = auxv::value(auxv::AT_HWCAP);
-    let hwcap2 = auxv::value(auxv::AT_HWCAP2);
-    let applied = apply(
-        relocs.as_slice(),
-        // SAFETY: the linker made every r_addend of .rela.iplt a resolver's address.
-        |resolver| unsafe { arch::call_ifunc_resolver(resolver, hwcap, hwcap2) },
-        // SAFETY: the linker made every r_offset a (writable, pre-RELRO) GOT slot.
-        |slot, target| unsafe { (slot as *mut usize).write(target) },
-    );
-    match applied {
-        Ok(n) => n,
-        Err(kind) => fatal::die_with("unexpected relocation type in .rela.iplt: ", kind as usize),
+    // Static-PIE: `reloc` found its IRELATIVE entries (and is linked only
+    // into static-PIE programs, so this is a load and a test elsewhere).
+    if let Some(pie) = reloc::irelative_pass() {
+        // SAFETY: per the caller.
+        applied += unsafe { pie() };
     }
+    applied
 }
 
-/// The IRELATIVE loop on its own, with the resolver call and the store
-/// passed in, so that tests and the fuzzer run it over a buffer: for each
-/// entry in order, `store(r_offset, resolve(r_addend))`. Stops at the first
-/// entry that is not R_*_IRELATIVE and returns its type (the entries before
-/// it are applied); else returns how many entries there were.
+/// Applies one table's IRELATIVE entries at load bias `bias` (`pass` says
+/// what else the table may hold); returns how many there were. Inlined:
+/// a fixed-address program has one caller, static-PIE one more.
+///
+/// # Safety
+/// As [`apply_irelative`]; `relocs` is a table the linker wrote for this
+/// image, loaded at `bias`.
 #[inline(always)]
-pub fn apply(relocs: &[Rela], mut resolve: impl FnMut(usize) -> usize, mut store: impl FnMut(usize, usize)) -> Result<usize, u32> {
-    for r in relocs {
-        let kind = r.r_info as u32;
-        if kind != arch::R_IRELATIVE {
-            return Err(kind);
-        }
-        store(r.r_offset, resolve(r.r_addend as usize));
+pub unsafe fn apply_table(relocs: &[Rela], bias: usize, pass: Pass) -> usize {
+    let hwcap = auxv::value(auxv::AT_HWCAP);
+    let hwcap2 = auxv::value(auxv::AT_HWCAP2);
+    let done = reloc::apply_rela(
+        relocs,
+        bias,
+        pass,
+        // SAFETY: the linker made every IRELATIVE r_addend (plus the bias)
+        // a resolver's address.
+        |resolver| unsafe { arch::call_ifunc_resolver(resolver, hwcap, hwcap2) },
+        // SAFETY: the linker made every r_offset (plus the bias) a
+        // writable, not yet protected, GOT slot.
+        |slot, target| unsafe { (slot as *mut usize).write(target) },
+    );
+    match done {
+        Ok((n, _)) => n,
+        Err(kind) => fatal::die_with("unexpected relocation type in .rela.iplt: ", kind as usize),
     }
-    Ok(relocs.len())
 }
 
 const DETECTED: u64 = 1 << 63;

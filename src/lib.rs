@@ -31,6 +31,8 @@ pub mod io;
 mod linker;
 pub mod mem;
 pub mod percpu;
+pub mod reloc;
+#[cfg(not(test))]
 mod relro;
 pub mod rseq;
 mod settings;

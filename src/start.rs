@@ -1,11 +1,12 @@
 //! The start-up order, top to bottom. `_start` (crt/<arch>/start.s) calls
-//! `crt0_start` with the initial stack pointer; each phase is one call into
-//! the module that owns it, followed by its trace line.
+//! `crt0_start` with the initial stack pointer (static-PIE's `_start_pie`
+//! calls `reloc::crt0_relocate` first); each phase is one call into the
+//! module that owns it, followed by its trace line.
 
 use core::ffi::{c_char, c_int};
 
 use crate::init_array::MainArgs;
-use crate::{args, auxv, exit, ifunc, init_array, linker, relro, rseq, trace, tls};
+use crate::{args, auxv, exit, ifunc, init_array, linker, reloc, relro, rseq, trace, tls};
 
 extern "C" {
     /// The program's `main`, C or Rust.
@@ -15,9 +16,17 @@ extern "C" {
 /// Runs the program: from the initial stack to `exit`.
 ///
 /// # Safety
-/// Only `_start` may call this, once, with the stack pointer the kernel gave it.
+/// Only `_start` may call this, once, with the stack pointer the kernel
+/// gave it and the runtime address of the program's ELF header; or
+/// `_start_pie`, after `crt0_relocate`, with a null header.
 #[no_mangle]
-pub unsafe extern "C" fn crt0_start(sp: *const usize) -> ! {
+pub unsafe extern "C" fn crt0_start(sp: *const usize, ehdr: *const reloc::Ehdr) -> ! {
+    // 0. A static-PIE program enters at `_start_pie`, which relocated it
+    //    (`reloc::crt0_relocate`) before calling here; one entered at
+    //    `_start` would read unrelocated pointers, so it stops instead.
+    // SAFETY: `_start` passes the mapped header (`_start_pie` null).
+    unsafe { reloc::refuse_unrelocated(ehdr) };
+
     // 1. The arguments, the environment (and crt0's CRT0_* settings in it),
     //    and the auxiliary vector. No allocation, no system call.
     // SAFETY: sp is the kernel's initial stack.
@@ -50,7 +59,7 @@ pub unsafe extern "C" fn crt0_start(sp: *const usize) -> ! {
     // SAFETY: once, after TLS, before any IFUNC symbol is used.
     unsafe { ifunc::apply_irelative() };
     trace::phase("irelative", |l| {
-        l.num("count", linker::rela_iplt().as_slice().len());
+        l.num("count", linker::rela_iplt().as_slice().len() + reloc::irelative_count());
     });
     ifunc::run_resolvers();
     trace::phase("resolvers", |l| {

@@ -72,6 +72,7 @@ fn check(cfg: Config, kernel: Kernel) {
     let children = ["@order:3", "CLAIM=ctor@claim", "CRT0_RSEQ=0+CLAIM=ctor@claim", "CLAIM=ctor@claim_c", "@order_c"];
     let (programs, children) = with_percpu(cfg, &programs, &children);
     let (programs, children) = with_threads(cfg, &programs, &children);
+    let (programs, children) = with_image(cfg, &programs, &children);
     let out = boot(cfg, kernel, &programs, &children);
     let feature_size = match kernel {
         Kernel::Linux61 => "20",
@@ -132,6 +133,40 @@ fn check(cfg: Config, kernel: Kernel) {
 
     check_percpu(&out, kernel);
     check_threads(&out);
+    check_image(cfg, &out);
+}
+
+/// Where the image runs, twice per program: Rust (`image`) and C
+/// (`tests/c/pie.c`). The arguments only tell the runs apart.
+const IMAGE_CHILDREN: [&str; 4] = ["@image:1", "@image:2", "@pie_c:1", "@pie_c:2"];
+
+/// `programs` and `children` with the image ones added.
+fn with_image(cfg: Config, programs: &[(PathBuf, &'static str)], children: &[&'static str]) -> (Vec<(PathBuf, &'static str)>, Vec<&'static str>) {
+    let mut programs = programs.to_vec();
+    programs.extend([(rust("image", cfg), "image"), (c_program("tests/c/pie.c", "pie", &[], cfg), "pie_c")]);
+    (programs, children.iter().chain(&IMAGE_CHILDREN).copied().collect())
+}
+
+/// A static-PIE program runs relocated, at a new address on each run
+/// (the real kernel's ASLR, which qemu-user does not have); one linked at
+/// a fixed address runs where it was linked, every time.
+fn check_image(cfg: Config, out: &str) {
+    for pair in IMAGE_CHILDREN.chunks(2) {
+        let mains: Vec<&str> = pair
+            .iter()
+            .map(|spec| {
+                let (lines, status) = child(out, spec);
+                assert_eq!(status, "0", "{spec}: {lines:?}");
+                assert!(lines[0].contains("table=42"), "{spec}: {lines:?}");
+                lines[0].split_whitespace().find_map(|w| w.strip_prefix("main=")).unwrap()
+            })
+            .collect();
+        if cfg.pie() {
+            assert_ne!(mains[0], mains[1], "{pair:?}: the same load address twice");
+        } else {
+            assert_eq!(mains[0], mains[1], "{pair:?}");
+        }
+    }
 }
 
 /// The thread children: threads pinned to each CPU, the lifecycle (fewer
@@ -244,4 +279,16 @@ fn aarch64_none_on_linux_6_1() {
 #[test]
 fn aarch64_none_on_linux_6_12() {
     check(Config::Aarch64None, Kernel::Linux612);
+}
+
+/// Static-PIE with RELA (GNU ld, C) and the host target's Rust (GNU ld).
+#[test]
+fn aarch64_host_pie_on_linux_6_1() {
+    check(Config::Aarch64HostPie, Kernel::Linux61);
+}
+
+/// Static-PIE with RELR (rust-lld, Rust) and RELA (GNU ld, C).
+#[test]
+fn aarch64_none_pie_on_linux_6_12() {
+    check(Config::Aarch64NonePie, Kernel::Linux612);
 }

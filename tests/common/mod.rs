@@ -16,9 +16,11 @@ pub fn root() -> &'static Path {
 /// A way of building and running crt0 programs: an architecture, a target
 /// (the host `*-linux-gnu` target or the freestanding `*-none` JSON target)
 /// and, for Rust on the x86_64 host target, the linker (the default
-/// rust-lld, or GNU ld: they lay sections out differently). aarch64 programs
-/// run under qemu-user, which answers ENOSYS to rseq(2); the real-kernel
-/// tests (tests/kernel.rs) cover registration there.
+/// rust-lld, or GNU ld: they lay sections out differently); each `*Pie`
+/// builds the same as its base as static-PIE (Rust with CRT0_STATIC_PIE=1 or
+/// the `*-none-pie.json` target, C with `crt0-cc -static-pie`). aarch64
+/// programs run under qemu-user, which answers ENOSYS to rseq(2); the
+/// real-kernel tests (tests/kernel.rs) cover registration there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Config {
     X86_64Host,
@@ -26,6 +28,10 @@ pub enum Config {
     X86_64None,
     Aarch64Host,
     Aarch64None,
+    X86_64HostPie,
+    X86_64NonePie,
+    Aarch64HostPie,
+    Aarch64NonePie,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,15 +42,32 @@ pub enum Arch {
 
 impl Config {
     pub fn arch(self) -> Arch {
-        match self {
-            Config::X86_64Host | Config::X86_64HostGnuLd | Config::X86_64None => Arch::X86_64,
+        match self.base() {
             Config::Aarch64Host | Config::Aarch64None => Arch::Aarch64,
+            _ => Arch::X86_64,
+        }
+    }
+
+    /// True for static-PIE configurations.
+    pub fn pie(self) -> bool {
+        self.base() != self
+    }
+
+    /// The configuration built the same way except as a static executable
+    /// with a fixed address (itself when it is one).
+    pub fn base(self) -> Config {
+        match self {
+            Config::X86_64HostPie => Config::X86_64Host,
+            Config::X86_64NonePie => Config::X86_64None,
+            Config::Aarch64HostPie => Config::Aarch64Host,
+            Config::Aarch64NonePie => Config::Aarch64None,
+            c => c,
         }
     }
 
     /// True for the freestanding JSON targets.
     pub fn freestanding(self) -> bool {
-        matches!(self, Config::X86_64None | Config::Aarch64None)
+        matches!(self.base(), Config::X86_64None | Config::Aarch64None)
     }
 
     /// True when programs run natively (not under qemu-user), so the tests
@@ -61,16 +84,24 @@ impl Config {
             Config::X86_64None => "x86_64-none",
             Config::Aarch64Host => "aarch64-host",
             Config::Aarch64None => "aarch64-none",
+            Config::X86_64HostPie => "x86_64-host-pie",
+            Config::X86_64NonePie => "x86_64-none-pie",
+            Config::Aarch64HostPie => "aarch64-host-pie",
+            Config::Aarch64NonePie => "aarch64-none-pie",
         }
     }
 
     /// cargo's `--target` and the folder it puts the binaries in.
     fn cargo_target(self) -> (&'static str, &'static str) {
         match self {
-            Config::X86_64Host | Config::X86_64HostGnuLd => ("x86_64-unknown-linux-gnu", "x86_64-unknown-linux-gnu"),
+            Config::X86_64Host | Config::X86_64HostGnuLd | Config::X86_64HostPie => {
+                ("x86_64-unknown-linux-gnu", "x86_64-unknown-linux-gnu")
+            }
             Config::X86_64None => ("x86_64-none.json", "x86_64-none"),
-            Config::Aarch64Host => ("aarch64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"),
+            Config::X86_64NonePie => ("x86_64-none-pie.json", "x86_64-none-pie"),
+            Config::Aarch64Host | Config::Aarch64HostPie => ("aarch64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"),
             Config::Aarch64None => ("aarch64-none.json", "aarch64-none"),
+            Config::Aarch64NonePie => ("aarch64-none-pie.json", "aarch64-none-pie"),
         }
     }
 
@@ -87,8 +118,17 @@ impl Config {
     }
 }
 
-pub const CONFIGS: [Config; 5] =
-    [Config::X86_64Host, Config::X86_64HostGnuLd, Config::X86_64None, Config::Aarch64Host, Config::Aarch64None];
+pub const CONFIGS: [Config; 9] = [
+    Config::X86_64Host,
+    Config::X86_64HostGnuLd,
+    Config::X86_64None,
+    Config::Aarch64Host,
+    Config::Aarch64None,
+    Config::X86_64HostPie,
+    Config::X86_64NonePie,
+    Config::Aarch64HostPie,
+    Config::Aarch64NonePie,
+];
 
 /// Defines a test module whose body runs once per listed configuration,
 /// as tests named `NAME::x86_64_host`, `NAME::aarch64_none`, and so on.
@@ -116,7 +156,9 @@ macro_rules! for_each_config {
     ($($item:tt)*) => {
         $crate::config_tests! {
             [x86_64_host => X86_64Host, x86_64_host_gnu_ld => X86_64HostGnuLd, x86_64_none => X86_64None,
-             aarch64_host => Aarch64Host, aarch64_none => Aarch64None]
+             aarch64_host => Aarch64Host, aarch64_none => Aarch64None,
+             x86_64_host_pie => X86_64HostPie, x86_64_none_pie => X86_64NonePie,
+             aarch64_host_pie => Aarch64HostPie, aarch64_none_pie => Aarch64NonePie]
             $($item)*
         }
     };
@@ -128,7 +170,8 @@ macro_rules! for_each_config {
 macro_rules! for_each_native_config {
     ($($item:tt)*) => {
         $crate::config_tests! {
-            [x86_64_host => X86_64Host, x86_64_host_gnu_ld => X86_64HostGnuLd, x86_64_none => X86_64None]
+            [x86_64_host => X86_64Host, x86_64_host_gnu_ld => X86_64HostGnuLd, x86_64_none => X86_64None,
+             x86_64_host_pie => X86_64HostPie, x86_64_none_pie => X86_64NonePie]
             $($item)*
         }
     };
@@ -176,6 +219,7 @@ fn cargo_bins(package: &'static str, cfg: Config) -> PathBuf {
         c.arg("-Zbuild-std-features=compiler-builtins-mem");
     }
     c.env("RUSTFLAGS", if cfg == Config::X86_64HostGnuLd { "-C linker-features=-lld" } else { "" });
+    c.env("CRT0_STATIC_PIE", if cfg.pie() { "1" } else { "0" });
     check(&format!("building {package} for {}", cfg.name()), c.output().expect("cargo runs"));
     let dir = target_dir.join(folder).join("release");
     built.push((package, cfg, dir.clone()));
@@ -213,6 +257,7 @@ pub fn c_program(source: &str, out_name: &str, flags: &[&str], cfg: Config) -> P
             .arg(&tmp)
             .arg(root().join(source))
             .args(flags)
+            .args(cfg.pie().then_some("-static-pie"))
             .envs(cfg.c_env())
             .current_dir(root())
             .output()

@@ -131,3 +131,22 @@ pub unsafe fn call_ifunc_resolver(resolver: usize, hwcap: usize, hwcap2: usize) 
 
 /// Relocation type of an IRELATIVE relocation (R_AARCH64_IRELATIVE).
 pub const R_IRELATIVE: u32 = 1032;
+/// Relocation type of a RELATIVE relocation (R_AARCH64_RELATIVE).
+pub const R_RELATIVE: u32 = 1027;
+
+/// The fatal message for a relocation type a broken static-PIE link might
+/// leave behind (symbolic and TLS ones: there is no symbol table to bind
+/// them), naming it; the type number follows it.
+pub fn unsupported_relocation(kind: u32) -> &'static str {
+    match kind {
+        257 => "unsupported relocation R_AARCH64_ABS64 in static-PIE, type ",
+        1024 => "unsupported relocation R_AARCH64_COPY in static-PIE, type ",
+        1025 => "unsupported relocation R_AARCH64_GLOB_DAT in static-PIE, type ",
+        1026 => "unsupported relocation R_AARCH64_JUMP_SLOT in static-PIE, type ",
+        1028 => "unsupported relocation R_AARCH64_TLS_DTPMOD in static-PIE, type ",
+        1029 => "unsupported relocation R_AARCH64_TLS_DTPREL in static-PIE, type ",
+        1030 => "unsupported relocation R_AARCH64_TLS_TPREL in static-PIE, type ",
+        1031 => "unsupported relocation R_AARCH64_TLSDESC in static-PIE, type ",
+        _ => "unsupported relocation in static-PIE, type ",
+    }
+}

@@ -152,6 +152,26 @@ pub unsafe fn call_ifunc_resolver(resolver: usize, _hwcap: usize, _hwcap2: usize
 
 /// Relocation type of an IRELATIVE relocation (R_X86_64_IRELATIVE).
 pub const R_IRELATIVE: u32 = 37;
+/// Relocation type of a RELATIVE relocation (R_X86_64_RELATIVE).
+pub const R_RELATIVE: u32 = 8;
+
+/// The fatal message for a relocation type a broken static-PIE link might
+/// leave behind (symbolic and TLS ones: there is no symbol table to bind
+/// them), naming it; the type number follows it.
+pub fn unsupported_relocation(kind: u32) -> &'static str {
+    match kind {
+        1 => "unsupported relocation R_X86_64_64 in static-PIE, type ",
+        2 => "unsupported relocation R_X86_64_PC32 in static-PIE, type ",
+        5 => "unsupported relocation R_X86_64_COPY in static-PIE, type ",
+        6 => "unsupported relocation R_X86_64_GLOB_DAT in static-PIE, type ",
+        7 => "unsupported relocation R_X86_64_JUMP_SLOT in static-PIE, type ",
+        16 => "unsupported relocation R_X86_64_DTPMOD64 in static-PIE, type ",
+        17 => "unsupported relocation R_X86_64_DTPOFF64 in static-PIE, type ",
+        18 => "unsupported relocation R_X86_64_TPOFF64 in static-PIE, type ",
+        36 => "unsupported relocation R_X86_64_TLSDESC in static-PIE, type ",
+        _ => "unsupported relocation in static-PIE, type ",
+    }
+}
 
 /// A system call with no argument; returns the raw result (-errno on error).
 ///
