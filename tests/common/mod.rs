@@ -377,17 +377,33 @@ pub fn syscalls(cfg: Config, program: &Path, env: &[(&str, &str)]) -> Vec<String
     }
 }
 
+/// A system call a seccomp filter makes fail, and the errno it fails with.
+#[derive(Clone, Copy, Debug)]
+pub struct Deny {
+    pub nr: i64,
+    pub errno: i32,
+}
+
 /// Runs a native `program` under a seccomp filter that makes rseq(2) fail
 /// with `errno` (as a container runtime's policy or an old kernel would).
 pub fn run_without_rseq(program: &Path, args: &[&str], env: &[(&str, &str)], errno: i32) -> Run {
+    run_denying(program, args, env, &[Deny { nr: libc::SYS_rseq, errno }])
+}
+
+/// Runs a native `program` under a seccomp filter that makes each system
+/// call in `deny` fail, for the whole life of the process.
+pub fn run_denying(program: &Path, args: &[&str], env: &[(&str, &str)], deny: &[Deny]) -> Run {
     let mut c = command(Config::X86_64Host, program, args, env);
+    // Built here: the child of a multi-threaded parent must not allocate.
+    let filter = seccomp::filter(deny);
     // SAFETY: the closure runs in the child between fork and exec and only
     // makes two prctl calls, which are async-signal-safe.
-    unsafe { c.pre_exec(move || seccomp::deny_rseq(errno)) };
+    unsafe { c.pre_exec(move || seccomp::install(&filter)) };
     run_command(c)
 }
 
 mod seccomp {
+    use super::Deny;
     // Classic BPF over struct seccomp_data { int nr; u32 arch; ... }.
     const LD_W_ABS: u16 = 0x20; // BPF_LD | BPF_W | BPF_ABS
     const JEQ_K: u16 = 0x15; // BPF_JMP | BPF_JEQ | BPF_K
@@ -396,21 +412,31 @@ mod seccomp {
     const RET_ERRNO: u32 = 0x0005_0000;
     #[cfg(target_arch = "x86_64")]
     const ARCH: u32 = 0xc000_003e; // AUDIT_ARCH_X86_64
-    #[cfg(target_arch = "x86_64")]
-    const NR_RSEQ: u32 = 334;
 
-    pub fn deny_rseq(errno: i32) -> std::io::Result<()> {
+    /// One compare-and-return pair per denied call; anything else, and any
+    /// other architecture's calls, are allowed.
+    pub fn filter(deny: &[Deny]) -> Vec<libc::sock_filter> {
         let f = |code, jt, jf, k| libc::sock_filter { code, jt, jf, k };
-        let filter = [
-            f(LD_W_ABS, 0, 0, 4),            // A = arch
-            f(JEQ_K, 0, 3, ARCH),            // other arch: allow
-            f(LD_W_ABS, 0, 0, 0),            // A = syscall number
-            f(JEQ_K, 0, 1, NR_RSEQ),         // not rseq: allow
-            f(RET_K, 0, 0, RET_ERRNO | errno as u32),
-            f(RET_K, 0, 0, RET_ALLOW),
+        let to_allow = u8::try_from(1 + 2 * deny.len()).expect("a short deny list");
+        let mut prog = vec![
+            f(LD_W_ABS, 0, 0, 4),        // A = arch
+            f(JEQ_K, 0, to_allow, ARCH), // jump over the number checks
+            f(LD_W_ABS, 0, 0, 0),        // A = syscall number
         ];
+        for d in deny {
+            prog.push(f(JEQ_K, 0, 1, d.nr as u32));
+            prog.push(f(RET_K, 0, 0, RET_ERRNO | d.errno as u32));
+        }
+        prog.push(f(RET_K, 0, 0, RET_ALLOW));
+        prog
+    }
+
+    /// Installs `filter` in the calling process (and what it execs). Only
+    /// prctl calls: safe between fork and exec.
+    pub fn install(filter: &[libc::sock_filter]) -> std::io::Result<()> {
         let prog = libc::sock_fprog { len: filter.len() as u16, filter: filter.as_ptr() as *mut _ };
         // SAFETY: prctl with valid arguments; `prog` outlives the call.
+        // No new privileges: what lets an unprivileged process add a filter.
         unsafe {
             if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
                 || libc::prctl(libc::PR_SET_SECCOMP, libc::SECCOMP_MODE_FILTER, &prog as *const _) != 0
@@ -429,19 +455,33 @@ mod seccomp {
 /// AT_RSEQ_* entries (before Linux 6.3), a larger AT_RSEQ_ALIGN.
 /// Native programs only (ptrace cannot reach a qemu-user guest's stack).
 pub fn run_with_auxv(program: &Path, args: &[&str], env: &[(&str, &str)], edits: &[(u64, (u64, u64))]) -> Run {
+    run_with_auxv_denying(program, args, env, edits, &[])
+}
+
+/// [`run_with_auxv`] under the seccomp filter of [`run_denying`]: installed
+/// before the exec, so it is in force from the program's first instruction.
+pub fn run_with_auxv_denying(
+    program: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    edits: &[(u64, (u64, u64))],
+    deny: &[Deny],
+) -> Run {
     use std::io::Read;
     let dir = std::env::temp_dir().join(format!("crt0-auxv-{}-{:?}", std::process::id(), std::thread::current().id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (out_path, err_path) = (dir.join("out"), dir.join("err"));
     let mut c = command(Config::X86_64Host, program, args, env);
     c.stdout(std::fs::File::create(&out_path).unwrap()).stderr(std::fs::File::create(&err_path).unwrap());
-    // SAFETY: PTRACE_TRACEME is async-signal-safe; the child stops at execve.
+    let filter = (!deny.is_empty()).then(|| seccomp::filter(deny));
+    // SAFETY: PTRACE_TRACEME and prctl are async-signal-safe; the child
+    // stops at execve.
     unsafe {
-        c.pre_exec(|| {
+        c.pre_exec(move || {
             if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) < 0 {
                 return Err(std::io::Error::last_os_error());
             }
-            Ok(())
+            filter.as_deref().map_or(Ok(()), seccomp::install)
         })
     };
     // Reaped below with waitpid: ptrace needs the raw stop and exit statuses.
