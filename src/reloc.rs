@@ -55,13 +55,17 @@ const DT_RELR: u64 = 36;
 /// Relocation types every architecture spells the same way.
 const R_NONE: u32 = 0;
 
-/// The RELA tables found by [`crt0_relocate`] that hold IRELATIVE entries,
-/// for phase 4: (address, entries) of `.rela.dyn` and `.rela.plt`, and the
-/// bias. Zero in a non-PIE executable and for a table without IRELATIVE. Stored before relocation, which is fine:
-/// code reaches crt0's own statics PC-relatively, with no stored pointer.
+// What `relocate` found, all 0 in a program linked at a fixed address.
+// Stored before relocation, which is fine: code reaches crt0's own
+// statics PC-relatively, with no stored pointer.
+/// The load bias.
 static BIAS: AtomicUsize = AtomicUsize::new(0);
+/// (address, entries) of `.rela.dyn` and `.rela.plt` when they hold
+/// IRELATIVE entries, for phase 4.
 static TABLES: [[AtomicUsize; 2]; 2] = [[AtomicUsize::new(0), AtomicUsize::new(0)], [AtomicUsize::new(0), AtomicUsize::new(0)]];
+/// How many IRELATIVE entries they hold, for the trace.
 static IRELATIVE: AtomicUsize = AtomicUsize::new(0);
+/// `apply_irelative`'s address once there is something for it to do.
 static IRELATIVE_PASS: AtomicUsize = AtomicUsize::new(0);
 
 /// Which relocations a pass applies; see the module comment.
@@ -261,7 +265,7 @@ unsafe fn relocate(ehdr: *const Ehdr) {
         apply_relr(relr, bias, |at| unsafe { *(at as *mut usize) = (*(at as *const usize)).wrapping_add(bias) });
     }
     let mut unknown = None;
-    let mut irelative = 0;
+    let mut irelative = 0usize;
     for (i, (addr, bytes)) in [d.rela, d.jmprel].into_iter().enumerate() {
         let (addr, n) = (bias.wrapping_add(addr), if addr == 0 { 0 } else { bytes / core::mem::size_of::<Rela>() });
         // SAFETY: DT_RELA/DT_JMPREL and their sizes describe loaded arrays.
@@ -274,7 +278,7 @@ unsafe fn relocate(ehdr: *const Ehdr) {
                 // IRELATIVE entries wait for phase 4: remember the table.
                 TABLES[i][0].store(addr, Relaxed);
                 TABLES[i][1].store(n, Relaxed);
-                irelative += left;
+                irelative = irelative.wrapping_add(left);
             }
             Err(kind) => unknown = unknown.or(Some(kind)),
         }
