@@ -28,8 +28,11 @@ pub fn write(out: &Path, r: &Results) -> io::Result<String> {
     for (name, text) in chart_files(r) {
         std::fs::write(charts.join(name), text)?;
     }
-    let table = startup_table(r.rows);
-    std::fs::write(out.join("BENCHMARKS.md"), benchmarks(r, &table))?;
+    // Build errors name files by absolute path; the committed page should not say where
+    // the repository was checked out.
+    let root = format!("{}/", crate::baselines::Paths::new().root.display());
+    let table = startup_table(r.rows).replace(&root, "");
+    std::fs::write(out.join("BENCHMARKS.md"), benchmarks(r, &table).replace(&root, ""))?;
     std::fs::write(out.join("README-bench-section.md"), readme_section(r, &table))?;
     Ok(table)
 }
@@ -104,6 +107,28 @@ pub fn startup_table(rows: &[Row]) -> String {
     t
 }
 
+/// Whether strace saw as many system calls as xtask's tracer, row by row.
+fn strace_check(rows: &[Row]) -> String {
+    let mut differ = vec![];
+    let mut missing = vec![];
+    for row in rows {
+        let Ok(f) = &row.figures else { continue };
+        match &f.strace_syscalls {
+            Ok(n) if *n == f.m.syscalls.len() => {}
+            Ok(n) => differ.push(format!("{}: strace {n}, xtask {}", row.label, f.m.syscalls.len())),
+            Err(why) => missing.push(format!("{}: {why}", row.label)),
+        }
+    }
+    let mut s = match differ.len() {
+        0 => "strace (`strace -qq`, empty environment) counted the same number of system calls as xtask's tracer on every measured row.".to_string(),
+        _ => format!("strace counted differently: {}.", differ.join("; ")),
+    };
+    if !missing.is_empty() {
+        let _ = write!(s, " No strace count for {}.", missing.join("; "));
+    }
+    s
+}
+
 fn machine_table(machine: &[(&str, String)]) -> String {
     let mut t = String::from("| | |\n|---|---|\n");
     for (k, v) in machine {
@@ -132,6 +157,7 @@ fn benchmarks(r: &Results, startup: &str) -> String {
         r.runs,
         r.rows.first().and_then(|row| row.figures.as_ref().ok()).map_or(0.0, |f| f.median.as_secs_f64() * 1e6),
     );
+    let _ = writeln!(d, "{}\n", strace_check(r.rows));
     let _ = writeln!(d, "{}", targets::section(r.rows));
     d.push_str("## Scaling\n\nUser instructions from execve to exit of programs whose `main` does nothing, as one start-up \
                 item grows; the per-item cost is the slope from the first point to the last. C runtimes build the \

@@ -12,6 +12,7 @@ mod peers;
 mod rows;
 mod runtime;
 mod scaling;
+mod strace;
 mod svg;
 mod targets;
 

@@ -1,7 +1,7 @@
 //! Measuring the start-up rows side by side: `startup`'s figures (size, syscalls,
 //! instructions), minor page faults, and wall time as a ratio to the floor with its spread.
 
-use super::faults;
+use super::{faults, strace};
 use super::peers::Peer;
 use crate::child::{Exit, Program};
 use crate::measure::Measurement;
@@ -20,6 +20,8 @@ pub struct Row {
 pub struct Figures {
     pub m: Measurement,
     pub minor_faults: u64,
+    /// strace's count of the same calls, where it could run.
+    pub strace_syscalls: Result<usize, String>,
     pub median: Duration,
     /// The program's median over the floor's.
     pub ratio: f64,
@@ -33,7 +35,9 @@ pub fn measure_all(peers: Vec<Peer>, runs: usize) -> io::Result<Vec<Row>> {
     for peer in peers {
         let result = match peer.binary {
             Err(why) => Err(format!("not built: {why}")),
-            Ok(binary) => measure_one(&binary).map_err(|why| format!("failed: {why}{}", said(&binary))),
+            Ok(binary) => measure_one(&binary)
+                .map(|(p, m, faults)| (p, m, faults, strace::count(&binary)))
+                .map_err(|why| format!("failed: {why}{}", said(&binary))),
         };
         if let Err(why) = &result {
             eprintln!("{}: {why}", peer.label);
@@ -43,7 +47,7 @@ pub fn measure_all(peers: Vec<Peer>, runs: usize) -> io::Result<Vec<Row>> {
     if measured[0].2.is_err() {
         return Err(io::Error::other("the floor could not be built or measured; nothing to compare with"));
     }
-    let ok: Vec<&(Program, Measurement, u64)> = measured.iter().filter_map(|r| r.2.as_ref().ok()).collect();
+    let ok: Vec<&(Program, Measurement, u64, Result<usize, String>)> = measured.iter().filter_map(|r| r.2.as_ref().ok()).collect();
     let programs: Vec<&Program> = ok.iter().map(|r| &r.0).collect();
     let exits: Vec<Exit> = ok.iter().map(|r| r.1.exit).collect();
     eprintln!("timing {} programs, {runs} runs each, round-robin...", programs.len());
@@ -56,13 +60,14 @@ pub fn measure_all(peers: Vec<Peer>, runs: usize) -> io::Result<Vec<Row>> {
         .map(|(label, crt0, result)| Row {
             label,
             crt0,
-            figures: result.map(|(_, m, minor_faults)| {
+            figures: result.map(|(_, m, minor_faults, strace_syscalls)| {
                 let mine = samples.next().expect("one sample set per measured program");
                 let med = median(mine.clone());
                 let per_round: Vec<f64> = mine.iter().zip(floor).map(|(a, b)| a.as_secs_f64() / b.as_secs_f64()).collect();
                 Figures {
                     m,
                     minor_faults,
+                    strace_syscalls,
                     median: med,
                     ratio: med.as_secs_f64() / floor_median,
                     quartiles: (quantile(&per_round, 0.25), quantile(&per_round, 0.75)),
@@ -91,9 +96,11 @@ fn measure_one(binary: &std::path::Path) -> Result<(Program, Measurement, u64), 
 /// /dev/null, and without it "exit 127" says little.
 fn said(binary: &std::path::Path) -> String {
     let out = std::process::Command::new(binary).arg0(startup::ARGV0).env_clear().output();
-    match out.ok().map(|o| String::from_utf8_lossy(&o.stderr).lines().next().unwrap_or("").to_string()) {
-        Some(line) if !line.is_empty() => format!(" (stderr: {line})"),
-        _ => String::new(),
+    let Ok(out) = out else { return String::new() };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match stderr.lines().next() {
+        Some(line) => format!(" ({}; stderr: {line})", out.status),
+        None => format!(" ({})", out.status),
     }
 }
 

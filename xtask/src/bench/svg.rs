@@ -35,7 +35,11 @@ pub fn bars(title: &str, unit: &str, axis: Axis, bars: &[Bar]) -> String {
     let min = bars.iter().map(|b| b.value).fold(f64::MAX, f64::min);
     let scale = match axis {
         Axis::Log => Scale::log(min, max, left, WIDTH - right),
-        Axis::Linear { origin } => Scale::linear(origin, max, left, WIDTH - right),
+        Axis::Linear { origin } => {
+            // A range may reach below the origin (a run faster than the floor's).
+            let low = bars.iter().filter_map(|b| b.range.map(|r| r.0)).fold(origin, f64::min);
+            Scale::linear(origin, low, max, left, WIDTH - right)
+        }
     };
     let mut s = header(title, height);
     for t in scale.ticks() {
@@ -140,6 +144,8 @@ struct Scale {
     px_lo: f64,
     px_hi: f64,
     log: bool,
+    /// Where bars start: the origin of a linear axis, the lowest decade of a log one.
+    base: f64,
 }
 
 impl Scale {
@@ -147,13 +153,15 @@ impl Scale {
     fn log(min: f64, max: f64, px_lo: f64, px_hi: f64) -> Scale {
         let lo = 10f64.powf(min.max(1e-9).log10().floor());
         let hi = 10f64.powf(max.max(1e-9).log10().ceil()).max(lo * 10.0);
-        Scale { lo, hi, px_lo, px_hi, log: true }
+        Scale { lo, hi, px_lo, px_hi, log: true, base: lo }
     }
 
-    fn linear(origin: f64, max: f64, px_lo: f64, px_hi: f64) -> Scale {
-        let step = nice_step((max - origin).max(1e-9) / 5.0);
-        let hi = origin + step * ((max - origin) / step).ceil().max(1.0);
-        Scale { lo: origin, hi, px_lo, px_hi, log: false }
+    /// An axis from `low` (at most `origin`, moved down to a whole step) to past `max`.
+    fn linear(origin: f64, low: f64, max: f64, px_lo: f64, px_hi: f64) -> Scale {
+        let step = nice_step((max - low).max(1e-9) / 5.0);
+        let lo = origin - step * ((origin - low) / step).ceil();
+        let hi = lo + step * ((max - lo) / step).ceil().max(1.0);
+        Scale { lo, hi, px_lo, px_hi, log: false, base: origin }
     }
 
     fn at(&self, v: f64) -> f64 {
@@ -165,9 +173,8 @@ impl Scale {
         self.px_lo + f * (self.px_hi - self.px_lo)
     }
 
-    /// Where bars start: the origin of a linear axis, the lowest decade of a log one.
     fn base(&self) -> f64 {
-        self.lo
+        self.base
     }
 
     fn ticks(&self) -> Vec<f64> {
@@ -223,10 +230,18 @@ mod tests {
 
     #[test]
     fn linear_scale_starts_at_its_origin_and_ends_on_a_tick() {
-        let s = Scale::linear(1.0, 2.76, 0.0, 100.0);
+        let s = Scale::linear(1.0, 1.0, 2.76, 0.0, 100.0);
         assert_eq!(s.at(1.0), 0.0);
         assert_eq!(*s.ticks().last().unwrap(), s.hi);
         assert!(s.hi >= 2.76 && s.hi <= 3.0, "{}", s.hi);
+    }
+
+    #[test]
+    fn a_range_below_the_origin_widens_the_axis_but_bars_start_at_the_origin() {
+        let s = Scale::linear(1.0, 0.87, 1.5, 0.0, 100.0);
+        assert!((s.lo - 0.8).abs() < 1e-9, "{}", s.lo);
+        assert!(s.at(0.87) >= 0.0 && s.base() == 1.0);
+        assert!((s.ticks()[0] - 0.8).abs() < 1e-9);
     }
 
     #[test]
