@@ -159,8 +159,8 @@ fn benchmarks(r: &Results, startup: &str) -> String {
     );
     let _ = writeln!(d, "{}\n", strace_check(r.rows));
     let _ = writeln!(d, "{}", targets::section(r.rows));
-    d.push_str("## Scaling\n\nUser instructions from execve to exit of programs whose `main` does nothing, as one start-up \
-                item grows; the per-item cost is the slope from the first point to the last. C runtimes build the \
+    d.push_str("## Scaling\n\nUser instructions from execve to exit of programs whose `main` does nothing (the \
+                environment series runs the start-up rows' hellos), as one start-up item grows; the per-item cost is the slope from the first point to the last. C runtimes build the \
                 generated programs of `tests/gen` (as `cargo xtask hostile` does) with `-O2`; origin's are Rust \
                 programs doing the same (`.init_array` entries, a `#[thread_local]` array).\n\n");
     for s in r.scaling {
@@ -197,7 +197,7 @@ fn scaling_table(s: &Series) -> String {
         for p in &line.points {
             let _ = write!(t, " {} |", p.map_or(String::new(), thousands));
         }
-        let slope = line.per_unit(s).map_or(String::new(), |v| format!("{v:.2}"));
+        let slope = line.per_unit(s).map_or(String::new(), |v| if v >= 1000.0 { thousands(v.round() as u64) } else { format!("{v:.2}") });
         let _ = writeln!(t, " {slope} |");
         if let Some(note) = &line.note {
             let _ = writeln!(t, "| ({}: {}) |{}", line.runtime.name(), note.replace('|', "\\|"), " |".repeat(s.xs.len() + 1));
@@ -225,7 +225,7 @@ fn readme_section(r: &Results, startup: &str) -> String {
 }
 
 /// What a full run takes on the 2-core machine the committed figures come from.
-const FULL_RUN_MINUTES: u32 = 10;
+const FULL_RUN_MINUTES: u32 = 8;
 
 const HOW: &str = "## How each figure is measured\n\n\
 - **Stripped bytes**: the file size after `strip` of a copy.\n\
@@ -234,8 +234,9 @@ const HOW: &str = "## How each figure is measured\n\n\
   exit (xtask/src/trace.rs); no timers, the same count every run. A `rep`-prefixed instruction counts once \
   per iteration; instructions in the vDSO count.\n\
 - **Minor page faults**: field 10 of /proc/PID/stat read at a ptrace stop right after execve and at \
-  `PTRACE_EVENT_EXIT`, the difference; the program runs untraced in between. Not wait4's `ru_minflt`, which \
-  also counts the faults of the forked copy of xtask before execve.\n\
+  `PTRACE_EVENT_EXIT`, the difference; the program runs untraced in between; the median of 11 runs (stack \
+  randomisation moves the count by a page now and then). Not wait4's `ru_minflt`, which also counts the \
+  faults of the forked copy of xtask before execve.\n\
 - **Wall time**: fork + execve + wait of each program, the programs interleaved round-robin so that a noisy \
   machine slows all alike; the ratio of each program's median to the floor's median, and the quartiles of \
   the per-round ratios. Times are only given as ratios: the machine is shared.\n\

@@ -8,8 +8,28 @@ use crate::child::{Exit, Program};
 use crate::trace::{self, Stop};
 use std::io;
 
-/// The program's minor faults from its first instruction to exit, and how it ended.
+/// Runs of each program: the count moves by a page or so between runs, since address-space
+/// randomisation places the stack, argv and auxv differently each time.
+const RUNS: usize = 11;
+
+/// The median minor faults of `RUNS` runs, and how the program ended (the same every run).
 pub fn minor_faults(program: &Program) -> io::Result<(u64, Exit)> {
+    let mut counts = Vec::with_capacity(RUNS);
+    let mut ends = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let (n, exit) = once(program)?;
+        counts.push(n);
+        ends.push(exit);
+    }
+    if let Some(other) = ends.iter().find(|&&e| e != ends[0]) {
+        return Err(io::Error::other(format!("{}: {} in one run, {other} in another", program.path().display(), ends[0])));
+    }
+    counts.sort_unstable();
+    Ok((counts[RUNS / 2], ends[0]))
+}
+
+/// The program's minor faults from its first instruction to exit, and how it ended.
+fn once(program: &Program) -> io::Result<(u64, Exit)> {
     let (mut at_exec, mut at_exit) = (None, None);
     let exit = trace::exec_and_exit_stops(program, |stop, pid| {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;

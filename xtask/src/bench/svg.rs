@@ -45,8 +45,11 @@ pub fn bars(title: &str, unit: &str, axis: Axis, bars: &[Bar]) -> String {
     for t in scale.ticks() {
         let x = scale.at(t);
         let _ = writeln!(s, "<line x1=\"{x:.1}\" y1=\"{top}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#dddddd\"/>", height - 36.0);
-        let _ = writeln!(s, "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" {FONT}>{}</text>", height - 22.0, tick_label(t));
+        let _ = writeln!(s, "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" {FONT}>{}</text>", height - 22.0, scale.label(t));
     }
+    // Ratios all get two decimals, counts none: "1" next to "1.07" reads as a different kind.
+    let fractional = bars.iter().any(|b| b.value.fract() != 0.0);
+    let value_text = |v: f64| if fractional { format!("{v:.2}") } else { value_label(v) };
     let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" {FONT}>{}</text>", (left + WIDTH - right) / 2.0, height - 6.0, esc(unit));
     for (i, b) in bars.iter().enumerate() {
         let y = top + row * i as f64;
@@ -60,7 +63,7 @@ pub fn bars(title: &str, unit: &str, axis: Axis, bars: &[Bar]) -> String {
             let _ = writeln!(s, "<line class=\"range\" x1=\"{xl:.1}\" y1=\"{ym:.1}\" x2=\"{xh:.1}\" y2=\"{ym:.1}\" stroke=\"#000000\"/>");
         }
         let end = x1.max(b.range.map_or(x1, |r| scale.at(r.1)));
-        let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" {FONT}>{}</text>", end + 6.0, y + 15.0, value_label(b.value));
+        let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" {FONT}>{}</text>", end + 6.0, y + 15.0, value_text(b.value));
     }
     s + "</svg>\n"
 }
@@ -86,7 +89,7 @@ pub fn lines(title: &str, x_title: &str, x_labels: &[String], y_title: &str, ser
     for t in y.ticks() {
         let yy = y.at(t);
         let _ = writeln!(s, "<line x1=\"{left}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\" stroke=\"#dddddd\"/>", WIDTH - right);
-        let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" {FONT}>{}</text>", left - 6.0, yy + 4.0, tick_label(t));
+        let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" {FONT}>{}</text>", left - 6.0, yy + 4.0, y.label(t));
     }
     for (i, l) in x_labels.iter().enumerate() {
         let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" {FONT}>{}</text>", x(i), height - bottom + 18.0, esc(l));
@@ -177,6 +180,17 @@ impl Scale {
         self.base
     }
 
+    /// A tick's text: decades as numbers (10^n from a million), linear ticks with as many
+    /// decimals as their step needs, the same for every tick.
+    fn label(&self, v: f64) -> String {
+        if self.log {
+            return if v >= 1e6 { format!("10^{}", v.log10().round() as i32) } else { value_label(v) };
+        }
+        let step = nice_step((self.hi - self.lo) / 5.0);
+        let decimals = (-step.log10().floor()).max(0.0) as usize;
+        format!("{v:.decimals$}")
+    }
+
     fn ticks(&self) -> Vec<f64> {
         if self.log {
             let (a, b) = (self.lo.log10().round() as i32, self.hi.log10().round() as i32);
@@ -193,14 +207,6 @@ impl Scale {
 fn nice_step(raw: f64) -> f64 {
     let p = 10f64.powf(raw.log10().floor());
     [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * p).find(|&s| s >= raw * 0.999).unwrap_or(10.0 * p)
-}
-
-fn tick_label(v: f64) -> String {
-    if v >= 1e6 && v.log10().fract() == 0.0 {
-        format!("10^{}", v.log10() as i32)
-    } else {
-        value_label(v)
-    }
 }
 
 /// Whole numbers with thousands separators, others with two decimals.
@@ -279,7 +285,9 @@ mod tests {
     fn labels() {
         assert_eq!(value_label(30886.0), "30,886");
         assert_eq!(value_label(1.034), "1.03");
-        assert_eq!(tick_label(1e7), "10^7");
+        assert_eq!(Scale::log(1.0, 2e7, 0.0, 1.0).label(1e7), "10^7");
+        let ratios = Scale::linear(1.0, 1.0, 2.9, 0.0, 1.0);
+        assert_eq!(ratios.ticks().iter().map(|&t| ratios.label(t)).collect::<Vec<_>>(), ["1.0", "1.5", "2.0", "2.5", "3.0"]);
         assert_eq!(nice_step(0.37), 0.5);
     }
 }
