@@ -213,6 +213,7 @@ fn readme_section(r: &Results, startup: &str) -> String {
         "## Benchmarks\n\n\
          ```sh\ncargo xtask bench            # everything below, about {} minutes; writes docs/\n\
          cargo xtask bench --quick    # fewer runs and points, a few minutes; writes target/bench-docs/\n```\n\n\
+         It needs gcc, musl-tools and strace, and reaches crates.io once to build origin.\n\n\
          Measured side by side in one run ({}); the whole set, with the scaling series (constructors, IRELATIVE \
          relocations, environment variables, TLS size), rseq, threads and the heap, is in \
          [docs/BENCHMARKS.md](docs/BENCHMARKS.md).\n\n{startup}\n\
