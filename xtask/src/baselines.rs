@@ -90,11 +90,14 @@ pub fn compile(cc: &str, flags: &[&str], source: &Path, output: &Path) -> Result
 }
 
 fn crt0_c(paths: &Paths, output: &Path) -> Result<PathBuf, String> {
+    crt0_cc(paths, &["-O2"], &paths.root.join("examples/c/hello.c"), output)
+}
+
+/// Builds `source` with crt/crt0-cc and `flags`, from the repository root (the wrapper builds
+/// the runtime there first when it is stale).
+pub fn crt0_cc(paths: &Paths, flags: &[&str], source: &Path, output: &Path) -> Result<PathBuf, String> {
     let mut cmd = Command::new(paths.root.join("crt/crt0-cc"));
-    cmd.current_dir(&paths.root)
-        .args(["-O2", "-o"])
-        .arg(output)
-        .arg("examples/c/hello.c");
+    cmd.current_dir(&paths.root).args(flags).arg("-o").arg(output).arg(source);
     run(&mut cmd)?;
     Ok(output.to_path_buf())
 }

@@ -5,14 +5,14 @@
 //! slope should be a small constant, the same between any two sizes.
 
 #[path = "../../tests/gen/mod.rs"]
-mod gen;
+pub(crate) mod gen;
 
+use crate::baselines::{self, Paths};
 use crate::child::{self, Exit, Program};
 use crate::report::thousands;
 use crate::trace;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Builds `source` with crt/crt0-cc -O2 into target/hostile/NAME.
 fn build(root: &Path, name: &str, source: &str) -> io::Result<PathBuf> {
@@ -20,22 +20,13 @@ fn build(root: &Path, name: &str, source: &str) -> io::Result<PathBuf> {
     std::fs::create_dir_all(&dir)?;
     let c = dir.join(format!("{name}.c"));
     std::fs::write(&c, source)?;
-    let out = dir.join(name);
-    let status = Command::new(root.join("crt/crt0-cc"))
-        .args(["-O2", "-o"])
-        .arg(&out)
-        .arg(&c)
-        .current_dir(root)
-        .status()?;
-    if !status.success() {
-        return Err(io::Error::other(format!("crt0-cc {} failed", c.display())));
-    }
-    Ok(out)
+    baselines::crt0_cc(&Paths::new(), &["-O2"], &c, &dir.join(name)).map_err(io::Error::other)
 }
 
-/// User instructions of one run of `binary` in the environment `env`.
-fn count(binary: &Path, env: &[(String, String)]) -> io::Result<u64> {
-    let program = Program::new(binary, &[binary.as_os_str().to_owned()], env)?;
+/// User instructions of one run of `binary` in the environment `env`, with the same argv[0]
+/// as `startup`'s, so that where a binary sits does not change the count.
+pub fn count(binary: &Path, env: &[(String, String)]) -> io::Result<u64> {
+    let program = Program::new(binary, &[crate::startup::ARGV0.into()], env)?;
     let null = child::dev_null()?;
     let (n, exit) = trace::instructions(&program, &null, &null)?;
     if exit != Exit::Code(0) {

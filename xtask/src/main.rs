@@ -2,6 +2,7 @@
 
 mod aarch64;
 mod baselines;
+mod bench;
 mod child;
 mod hostile;
 mod malloc;
@@ -19,6 +20,13 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
+  xtask bench [--quick] [--runs N] [--out DIR]
+      everything side by side in one run: start-up rows (floor, glibc, musl, origin, crt0;
+      static and static-PIE) with size, syscalls, instructions, minor page faults and wall
+      time against the floor (N round-robin rounds, default 3000; --quick 300), the scaling
+      series for every runtime, then percpu, threads and malloc; writes BENCHMARKS.md,
+      README-bench-section.md and bench/*.svg into DIR (default docs/; --quick:
+      target/bench-docs/)
   xtask measure [--env K=V ...] [--expect TEXT] [--argv0 NAME] BINARY [ARGS...]
       stripped size, syscalls execve..exit, user instructions, exit status of one binary,
       run in an empty environment plus the --env variables; TEXT may use \\n and \\t;
@@ -53,6 +61,7 @@ fn main() -> ExitCode {
         Some("percpu") => percpu(args.collect()),
         Some("startup-aarch64") => aarch64::main(args.collect()),
         Some("threads") => threads(args.collect()),
+        Some("bench") => bench::parse(args.collect()).and_then(|o| bench::run(&o)),
         Some("hostile") => hostile::run(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")).map_err(|e| e.to_string()),
         _ => Err(USAGE.to_string()),
     };

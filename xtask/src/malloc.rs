@@ -10,7 +10,7 @@
 //! every run.
 
 use crate::baselines::{self, Paths};
-use crate::child::{self, Exit, Program, Status};
+use crate::child::{self, Exit, Program};
 use crate::report::thousands;
 use crate::trace;
 use std::ffi::OsString;
@@ -165,11 +165,7 @@ fn verdict(workload: &str, what: &str, ratio: f64, target: f64) -> String {
 fn build_all(paths: &Paths) -> Vec<Build> {
     let source = paths.programs.join("malloc_bench.c");
     let out = |name: &str| paths.bench.join(format!("malloc-{name}"));
-    let crt0 = {
-        let mut cmd = Command::new(paths.root.join("crt/crt0-cc"));
-        cmd.current_dir(&paths.root).args(["-O2", "-DUSE_CRT0_H", "-o"]).arg(out("crt0")).arg(&source);
-        baselines::run(&mut cmd).map(|()| out("crt0"))
-    };
+    let crt0 = baselines::crt0_cc(paths, &["-O2", "-DUSE_CRT0_H"], &source, &out("crt0"));
     vec![
         Build { name: "glibc", binary: baselines::compile("gcc", &["-O2", "-static"], &source, &out("glibc")) },
         Build { name: "musl", binary: baselines::compile("musl-gcc", &["-O2", "-static"], &source, &out("musl")) },
@@ -231,39 +227,19 @@ fn run_once(binary: &Path, args: &[&str]) -> io::Result<Sample> {
 /// out. Not wait4's ru_maxrss: that also counts the memory of the forked copy of xtask the
 /// program replaced with execve (about 5 MiB), more than a small workload's whole heap.
 fn peak_rss(program: &Program) -> io::Result<u64> {
-    let null = child::dev_null()?;
-    let pid = child::spawn(program, &null, &null, true)?;
-    let resume = |signal: libc::c_int| -> io::Result<()> {
-        // SAFETY: `pid` is our stopped tracee; PTRACE_CONT reads no memory, `data` is a signal.
-        let r = unsafe { libc::ptrace(libc::PTRACE_CONT, pid, std::ptr::null_mut::<libc::c_void>(), signal as usize) };
-        if r < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
-    };
-    // The stop right after execve: ask for one more at exit, then let it run.
-    match child::wait(pid)? {
-        Status::Stopped(libc::SIGTRAP) => {}
-        _ => return Err(io::Error::other(format!("{}: no stop at execve", program.path().display()))),
-    }
-    let options = libc::PTRACE_O_TRACEEXIT | libc::PTRACE_O_EXITKILL;
-    // SAFETY: as above; `data` holds the option flags.
-    if unsafe { libc::ptrace(libc::PTRACE_SETOPTIONS, pid, std::ptr::null_mut::<libc::c_void>(), options as usize) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    resume(0)?;
     let mut hwm = None;
-    loop {
-        match child::wait(pid)? {
-            Status::Exited(Exit::Code(0)) => break,
-            Status::Exited(exit) => return Err(io::Error::other(format!("{}: {exit}", program.path().display()))),
-            Status::Stopped(stop) if stop == libc::SIGTRAP | (libc::PTRACE_EVENT_EXIT << 8) => {
-                let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-                hwm = status
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
-                resume(0)?;
-            }
-            Status::Stopped(stop) => resume(stop & 0x7f)?,
+    let exit = trace::exec_and_exit_stops(program, |stop, pid| {
+        if stop == trace::Stop::Exit {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+            hwm = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
         }
+        Ok(())
+    })?;
+    if exit != Exit::Code(0) {
+        return Err(io::Error::other(format!("{}: {exit}", program.path().display())));
     }
     hwm.ok_or_else(|| io::Error::other("no VmHWM in /proc/PID/status"))
 }

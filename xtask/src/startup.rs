@@ -65,7 +65,10 @@ pub fn run(opts: &Options) -> io::Result<()> {
         programs.len(),
         opts.runs
     );
-    let medians = time_round_robin(&programs, &exits, opts.runs)?;
+    let medians: Vec<Duration> = time_round_robin(&programs, &exits, opts.runs)?
+        .into_iter()
+        .map(median)
+        .collect();
     let floor = medians[0].as_secs_f64();
 
     let mut medians = medians.into_iter();
@@ -97,22 +100,22 @@ pub fn run(opts: &Options) -> io::Result<()> {
     Ok(())
 }
 
-type Measured = Result<(Program, Measurement), String>;
+pub type Measured = Result<(Program, Measurement), String>;
 
-fn measure_one(binary: &Path, env: &[(String, String)]) -> Measured {
+pub fn measure_one(binary: &Path, env: &[(String, String)]) -> Measured {
     let program = Program::new(binary, &[ARGV0.into()], env).map_err(|e| e.to_string())?;
     let m = measure::measure(&program, Some(EXPECTED_STDOUT)).map_err(|e| e.to_string())?;
     Ok((program, m))
 }
 
 /// Runs each program `runs` times, interleaved A,B,C,A,B,C... so that slow drifts of the
-/// machine (other load, frequency, cache state) hit every program alike, and returns the
-/// median wall time of each, from before fork to after wait.
-fn time_round_robin(
+/// machine (other load, frequency, cache state) hit every program alike, and returns every
+/// wall time of each, from before fork to after wait: `[program][round]`.
+pub fn time_round_robin(
     programs: &[&Program],
     exits: &[Exit],
     runs: usize,
-) -> io::Result<Vec<Duration>> {
+) -> io::Result<Vec<Vec<Duration>>> {
     let null = child::dev_null()?;
     let mut samples = vec![Vec::with_capacity(runs); programs.len()];
     for _ in 0..runs {
@@ -130,7 +133,7 @@ fn time_round_robin(
             }
         }
     }
-    Ok(samples.into_iter().map(median).collect())
+    Ok(samples)
 }
 
 pub fn median(mut samples: Vec<Duration>) -> Duration {

@@ -77,14 +77,7 @@ fn build_glibc(paths: &Paths) -> Result<PathBuf, String> {
 }
 
 fn build_crt0(paths: &Paths) -> Result<PathBuf, String> {
-    let out = paths.bench.join("threads-crt0");
-    let mut cmd = Command::new(paths.root.join("crt/crt0-cc"));
-    cmd.current_dir(&paths.root)
-        .args(["-O2", "-DUSE_CRT0_H", "-o"])
-        .arg(&out)
-        .arg(paths.programs.join("thread_bench.c"));
-    baselines::run(&mut cmd)?;
-    Ok(out)
+    baselines::crt0_cc(paths, &["-O2", "-DUSE_CRT0_H"], &paths.programs.join("thread_bench.c"), &paths.bench.join("threads-crt0"))
 }
 
 /// One run: the time per thread in ns, and the checksum the program printed.

@@ -183,3 +183,34 @@ fn rip(pid: libc::pid_t) -> io::Result<u64> {
     // SAFETY: the call succeeded, so the structure is initialised.
     Ok(unsafe { regs.assume_init() }.rip)
 }
+
+/// Where `exec_and_exit_stops` stopped the program.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Stop {
+    /// Right after execve, before the program's first instruction.
+    Exec,
+    /// On its way out (PTRACE_EVENT_EXIT): /proc/PID still describes the whole process.
+    Exit,
+}
+
+/// Runs `program` to its end untraced but for two stops, calling `at` at each with the pid,
+/// so that /proc/PID can be read at both ends of the run. Nothing is stepped or intercepted
+/// between them: the program runs as it would alone.
+pub fn exec_and_exit_stops(
+    program: &Program,
+    mut at: impl FnMut(Stop, libc::pid_t) -> io::Result<()>,
+) -> io::Result<Exit> {
+    let null = child::dev_null()?;
+    let pid = start(program, &null, &null, libc::PTRACE_O_TRACEEXIT)?;
+    at(Stop::Exec, pid)?;
+    let mut signal = 0;
+    loop {
+        request(libc::PTRACE_CONT, pid, signal)?;
+        signal = 0;
+        match child::wait(pid)? {
+            Status::Exited(exit) => return Ok(exit),
+            Status::Stopped(stop) if stop == libc::SIGTRAP | (libc::PTRACE_EVENT_EXIT << 8) => at(Stop::Exit, pid)?,
+            Status::Stopped(stop) => signal = signal_to_deliver(pid, stop),
+        }
+    }
+}
