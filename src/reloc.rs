@@ -232,7 +232,7 @@ pub unsafe extern "C" fn crt0_relocate(ehdr: *const Ehdr) {
 pub unsafe fn refuse_unrelocated(ehdr: *const Ehdr) {
     // SAFETY: the caller passes null or the mapped header.
     if !ehdr.is_null() && unsafe { (*ehdr).e_type } == ET_DYN {
-        fatal::die("static-PIE linked without -e _start_pie");
+        fatal::die("static-PIE needs -e _start_pie");
     }
 }
 

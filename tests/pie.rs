@@ -143,7 +143,7 @@ for_each_config! {
             .unwrap();
         assert!(status.success());
         let r = run(cfg, &out, &[], &[]);
-        assert_eq!(r.stderr, "crt0: fatal: static-PIE linked without -e _start_pie\n");
+        assert_eq!(r.stderr, "crt0: fatal: static-PIE needs -e _start_pie\n");
         assert_eq!(r.stdout, "");
         r.assert_exit(127);
     }
