@@ -140,10 +140,12 @@ pub struct Image {
 
 /// A statically allocated home for the main thread's block: no system call
 /// for programs with modest TLS. In `.bss`, so it costs no file bytes.
-/// Page-aligned like a fresh mapping: every layout that can fit in it (its
-/// alignment at most its size) starts at its first byte, so "does it fit"
-/// is two compares, with no rounding of addresses.
-#[repr(C, align(4096))]
+/// Aligned to 256, which covers the TCB, cache-line-aligned TLS and the
+/// rseq area's alignments: every layout that fits (alignment at most 256,
+/// size at most 2 KiB) starts at its first byte, so "does it fit" is two
+/// compares. Not page-aligned: that padded `.bss` by most of a page, and
+/// the page faults of writing it showed in every program's start-up.
+#[repr(C, align(256))]
 struct StaticArea(UnsafeCell<[u8; STATIC_AREA_SIZE]>);
 const STATIC_AREA_SIZE: usize = 2048;
 const STATIC_AREA_ALIGN: usize = core::mem::align_of::<StaticArea>();

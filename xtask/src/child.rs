@@ -80,8 +80,10 @@ impl fmt::Display for Exit {
     }
 }
 
-/// The child's exit code when execve itself failed; 127 is what shells use for that.
-pub const EXEC_FAILED: i32 = 127;
+/// The child's exit code when execve itself failed: 126, the shells' "cannot execute".
+/// Not 127, their "not found": that is also crt0's fatal start-up status, which a
+/// benchmark row must report as the program's own failure.
+pub const EXEC_FAILED: i32 = 126;
 
 pub fn dev_null() -> io::Result<File> {
     File::options().read(true).write(true).open("/dev/null")
