@@ -6,9 +6,8 @@
 use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use crate::auxv;
+use crate::elf::{PT_DYNAMIC, PT_LOAD};
 
-const PT_LOAD: u32 = 1;
-const PT_DYNAMIC: u32 = 2;
 const DT_NULL: u64 = 0;
 const DT_HASH: u64 = 4;
 const DT_STRTAB: u64 = 5;
