@@ -22,7 +22,7 @@
 #include <unistd.h>
 #endif
 
-typedef unsigned long u64;
+#include "output.h"
 
 static u64 rng_state = 0x9e3779b97f4a7c15ul;
 
@@ -32,26 +32,6 @@ static u64 rnd(void)
 	rng_state ^= rng_state << 25;
 	rng_state ^= rng_state >> 27;
 	return rng_state * 0x2545f4914f6cdd1dul;
-}
-
-static void put(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	(void)!write(1, s, n);
-}
-
-static void put_num(u64 v)
-{
-	char buf[24];
-	int i = 23;
-	buf[i] = 0;
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(buf + i);
 }
 
 static int failures;

@@ -16,7 +16,7 @@
 #endif
 #include <sys/syscall.h>
 
-typedef unsigned long u64;
+#include "output.h"
 
 struct timespec_raw {
 	long sec, nsec;
@@ -28,26 +28,6 @@ static u64 now_ns(void)
 	/* The system call in both builds: glibc would use the vDSO, crt0 has none. */
 	syscall(SYS_clock_gettime, 1 /* CLOCK_MONOTONIC */, &t);
 	return (u64)t.sec * 1000000000u + (u64)t.nsec;
-}
-
-static void put(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	(void)!write(1, s, n);
-}
-
-static void put_num(u64 v)
-{
-	char buf[24];
-	int i = 23;
-	buf[i] = 0;
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(buf + i);
 }
 
 static u64 parse(const char *s)
