@@ -108,12 +108,7 @@ fn startup(args: Vec<OsString>) -> Result<(), String> {
     let mut rest = args.into_iter();
     while let Some(a) = rest.next() {
         if a == "--runs" {
-            let n = utf8(rest.next(), "--runs")?;
-            opts.runs = n
-                .parse()
-                .ok()
-                .filter(|&n| n > 0)
-                .ok_or(format!("--runs {n}: not a positive number"))?;
+            opts.runs = positive(rest.next(), "--runs")?;
         } else if a == "--json" {
             opts.json = Some(PathBuf::from(rest.next().ok_or("--json needs a file")?));
         } else if a == "--env" {
@@ -130,8 +125,7 @@ fn malloc(args: Vec<OsString>) -> Result<(), String> {
     let mut rest = args.into_iter();
     while let Some(a) = rest.next() {
         if a == "--runs" {
-            let n = utf8(rest.next(), "--runs")?;
-            opts.runs = n.parse().ok().filter(|&n| n > 0).ok_or(format!("--runs {n}: not a positive number"))?;
+            opts.runs = positive(rest.next(), "--runs")?;
         } else {
             return Err(format!("unknown malloc option {a:?}\n{USAGE}"));
         }
@@ -143,11 +137,10 @@ fn threads(args: Vec<OsString>) -> Result<(), String> {
     let mut opts = threads::Options { runs: 11, threads: 10_000 };
     let mut rest = args.into_iter();
     while let Some(a) = rest.next() {
-        let positive = |n: String| n.parse::<u64>().ok().filter(|&n| n > 0).ok_or(format!("{a:?} {n}: not a positive number"));
         if a == "--runs" {
-            opts.runs = positive(utf8(rest.next(), "--runs")?)? as usize;
+            opts.runs = positive(rest.next(), "--runs")?;
         } else if a == "--threads" {
-            opts.threads = positive(utf8(rest.next(), "--threads")?)?;
+            opts.threads = positive(rest.next(), "--threads")?;
         } else {
             return Err(format!("unknown threads option {a:?}\n{USAGE}"));
         }
@@ -175,6 +168,12 @@ fn utf8(arg: Option<OsString>, option: &str) -> Result<String, String> {
     let arg = arg.ok_or(format!("{option} needs a value"))?;
     arg.into_string()
         .map_err(|a| format!("{option} {a:?}: not UTF-8"))
+}
+
+/// The value of a numeric option that must be at least 1.
+fn positive<T: std::str::FromStr + PartialOrd + From<u8>>(arg: Option<OsString>, option: &str) -> Result<T, String> {
+    let n = utf8(arg, option)?;
+    n.parse().ok().filter(|v: &T| *v >= T::from(1)).ok_or(format!("{option} {n}: not a positive number"))
 }
 
 fn env_var(arg: Option<OsString>) -> Result<(String, String), String> {

@@ -159,12 +159,7 @@ fn parse(args: Vec<OsString>) -> Result<Options, String> {
     let mut rest = args.into_iter();
     while let Some(a) = rest.next() {
         if a == "--runs" {
-            let n = crate::utf8(rest.next(), "--runs")?;
-            opts.runs = n
-                .parse()
-                .ok()
-                .filter(|&n| n > 0)
-                .ok_or(format!("--runs {n}: not a positive number"))?;
+            opts.runs = crate::positive(rest.next(), "--runs")?;
         } else if a == "--json" {
             opts.json = Some(PathBuf::from(rest.next().ok_or("--json needs a file")?));
         } else if a == "--kernel" {

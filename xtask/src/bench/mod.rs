@@ -35,10 +35,7 @@ pub fn parse(args: Vec<OsString>) -> Result<Options, String> {
     while let Some(a) = rest.next() {
         match a.to_str() {
             Some("--quick") => quick = true,
-            Some("--runs") => {
-                let n = rest.next().and_then(|n| n.into_string().ok()).unwrap_or_default();
-                runs = Some(n.parse().ok().filter(|&n: &usize| n > 0).ok_or(format!("--runs {n}: not a positive number"))?);
-            }
+            Some("--runs") => runs = Some(crate::positive(rest.next(), "--runs")?),
             Some("--out") => out = Some(PathBuf::from(rest.next().ok_or("--out needs a directory")?)),
             _ => return Err(format!("unknown bench option {a:?}")),
         }
