@@ -43,7 +43,7 @@ pub mod tls;
 mod trace;
 
 #[cfg(not(test))]
-mod libc;
+mod c;
 #[cfg(all(not(test), feature = "panic-handler"))]
 mod panic;
 #[cfg(not(test))]

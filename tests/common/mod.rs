@@ -237,36 +237,87 @@ pub fn example(name: &str, cfg: Config) -> PathBuf {
 }
 
 /// Compiles a C file with crt/crt0-cc and `flags` for `cfg` into
-/// target/c-tests/CONFIG/OUT, once per test process: tests running in
-/// parallel share the binary instead of rewriting it under each other. The
-/// binary is linked under a name of this process's and renamed into place,
-/// so another test process running the old one (another `cargo test` in
-/// the same tree) neither sees a half-written file nor stops the link
-/// ("Text file busy").
+/// target/c-tests/CONFIG/OUT, once per test process (see [`build_c`]).
 pub fn c_program(source: &str, out_name: &str, flags: &[&str], cfg: Config) -> PathBuf {
+    let mut c = Command::new(root().join("crt/crt0-cc"));
+    c.envs(cfg.c_env());
+    build_c(c, "crt0-cc", "c-tests", source, out_name, flags, cfg)
+}
+
+/// The same C file compiled against glibc (`gcc -static`, or `-static-pie`
+/// for the static-PIE configurations; `aarch64-linux-gnu-gcc` for aarch64)
+/// into target/glibc-tests/CONFIG/OUT: the reference a differential test
+/// compares crt0's build with.
+pub fn glibc_program(source: &str, out_name: &str, flags: &[&str], cfg: Config) -> PathBuf {
+    let gcc = if cfg.arch() == Arch::Aarch64 { "aarch64-linux-gnu-gcc" } else { "gcc" };
+    let mut c = Command::new(gcc);
+    c.args((!cfg.pie()).then_some("-static"));
+    build_c(c, gcc, "glibc-tests", source, out_name, flags, cfg)
+}
+
+/// Runs `compiler -O2 -g -Wall -Werror -o OUT SOURCE FLAGS` (plus
+/// `-static-pie` for static-PIE configurations) into target/DIR/CONFIG/OUT,
+/// once per test process: tests running in parallel share the binary
+/// instead of rewriting it under each other. The binary is linked under a
+/// name of this process's and renamed into place, so another test process
+/// running the old one (another `cargo test` in the same tree) neither sees
+/// a half-written file nor stops the link ("Text file busy").
+fn build_c(mut c: Command, what: &str, dir: &str, source: &str, out_name: &str, flags: &[&str], cfg: Config) -> PathBuf {
     static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let dir = root().join("target/c-tests").join(cfg.name());
+    let dir = root().join("target").join(dir).join(cfg.name());
     let out = dir.join(out_name);
-    let key = format!("{source} {out_name} {flags:?} {}", cfg.name());
+    let key = format!("{what} {source} {out_name} {flags:?} {}", cfg.name());
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
     if !built.contains(&key) {
         std::fs::create_dir_all(&dir).unwrap();
         let tmp = dir.join(format!("{out_name}.{}.tmp", std::process::id()));
-        let result = Command::new(root().join("crt/crt0-cc"))
+        let result = c
             .args(["-O2", "-g", "-Wall", "-Werror", "-o"])
             .arg(&tmp)
             .arg(root().join(source))
             .args(flags)
             .args(cfg.pie().then_some("-static-pie"))
-            .envs(cfg.c_env())
             .current_dir(root())
             .output()
-            .expect("crt0-cc runs");
-        check(&format!("crt0-cc {source} for {}", cfg.name()), result);
+            .unwrap_or_else(|e| panic!("{what} does not run ({e}); install it (Debian: gcc, gcc-aarch64-linux-gnu)"));
+        check(&format!("{what} {source} for {}", cfg.name()), result);
         std::fs::rename(&tmp, &out).unwrap();
         built.push(key);
     }
     out
+}
+
+/// Builds `source` against glibc and with crt0 (the same `flags`), runs
+/// both with the same arguments, environment and standard input, and
+/// asserts that they print the same on stdout and stderr and end the same
+/// way. Returns crt0's run, for further checks.
+pub fn differential(cfg: Config, source: &str, flags: &[&str], args: &[&str], env: &[(&str, &str)], input: &[u8]) -> Run {
+    let name = Path::new(source).file_stem().unwrap().to_str().unwrap();
+    let theirs = run_input(cfg, &glibc_program(source, name, flags, cfg), args, env, input);
+    let ours = run_input(cfg, &c_program(source, name, flags, cfg), args, env, input);
+    let what = format!("{source} {args:?} on {} against glibc", cfg.name());
+    assert_eq!((ours.code, ours.signal), (theirs.code, theirs.signal), "{what}: exit\ncrt0: {ours:?}\nglibc: {theirs:?}");
+    assert_same_text(&what, "stdout", &ours.stdout, &theirs.stdout);
+    assert_same_text(&what, "stderr", &ours.stderr, &theirs.stderr);
+    ours
+}
+
+/// Fails with the first line where `ours` differs from `theirs`, not two
+/// whole outputs that may be thousands of lines long.
+fn assert_same_text(what: &str, stream: &str, ours: &str, theirs: &str) {
+    if ours == theirs {
+        return;
+    }
+    let (o, t): (Vec<_>, Vec<_>) = (ours.lines().collect(), theirs.lines().collect());
+    let i = o.iter().zip(&t).position(|(a, b)| a != b).unwrap_or(o.len().min(t.len()));
+    panic!(
+        "{what}: {stream} differs at line {} (crt0 {} lines, glibc {}):\ncrt0:  {:?}\nglibc: {:?}",
+        i + 1,
+        o.len(),
+        t.len(),
+        o.get(i),
+        t.get(i)
+    );
 }
 
 /// What a run printed and how it ended.
@@ -322,7 +373,10 @@ pub fn command(cfg: Config, program: &Path, args: &[&str], env: &[(&str, &str)])
 }
 
 pub fn run_command(mut c: Command) -> Run {
-    let out = c.output().unwrap_or_else(|e| panic!("running {c:?}: {e}"));
+    run_output(c.output().unwrap_or_else(|e| panic!("running {c:?}: {e}")))
+}
+
+fn run_output(out: Output) -> Run {
     // qemu-user reports a guest's fatal signal on stderr, then dies of it.
     let stderr: String = String::from_utf8_lossy(&out.stderr)
         .lines()
@@ -340,6 +394,24 @@ pub fn run_command(mut c: Command) -> Run {
 /// Runs `program` (built for `cfg`) with `args` in an empty environment plus `env`.
 pub fn run(cfg: Config, program: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     run_command(command(cfg, program, args, env))
+}
+
+/// Like [`run`], with `input` on the program's standard input.
+pub fn run_input(cfg: Config, program: &Path, args: &[&str], env: &[(&str, &str)], input: &[u8]) -> Run {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut c = command(cfg, program, args, env);
+    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap_or_else(|e| panic!("running {c:?}: {e}"));
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    // A writer of its own: a program that prints before it reads all its
+    // input would otherwise fill its stdout pipe while we fill its stdin.
+    // It may stop reading early (EPIPE), which is its business.
+    let writer = std::thread::spawn(move || drop(stdin.write_all(&input)));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    run_output(out)
 }
 
 /// The system calls `program` makes, by name: from strace natively, from
