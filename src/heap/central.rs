@@ -161,6 +161,7 @@ impl<O: Os> Central<O> {
             }
             if (*span).used == 0 && !((*span).next.is_null() && (*span).prev.is_null()) {
                 self.unlink(class, span);
+                self.os.recycle(span.cast(), SPAN_BYTES);
                 self.list.free(&mut self.os, NonNull::new_unchecked(span.cast()), SPAN_BYTES);
             }
         }
@@ -178,6 +179,7 @@ impl<O: Os> Central<O> {
                     let next = (*span).next;
                     if (*span).used == 0 {
                         self.unlink(class, span);
+                        self.os.recycle(span.cast(), SPAN_BYTES);
                         self.list.free(&mut self.os, NonNull::new_unchecked(span.cast()), SPAN_BYTES);
                     }
                     span = next;
@@ -234,6 +236,7 @@ impl<O: Os> Central<O> {
         // SAFETY: per the caller.
         unsafe {
             let start = if h & ALIGNED != 0 { *block::prefix(p) } else { p as usize - 16 };
+            self.os.recycle(start as *mut u8, block::size_of_block(h));
             self.list.free(&mut self.os, NonNull::new_unchecked(start as *mut u8), block::size_of_block(h));
         }
     }

@@ -20,6 +20,8 @@
 //!   a mapping each, freed with munmap and resized with mremap, with a
 //!   small bounded cache of freed mappings (`large`).
 //!
+//! Under valgrind, every block is described to memcheck (`valgrind`).
+//!
 //! Nothing happens before the first allocation: a program that never
 //! allocates makes no system call for the heap and runs none of its code
 //! at start-up; one that does not call it links none of it.
@@ -39,6 +41,8 @@ mod c_api;
 mod global;
 #[cfg(not(test))]
 mod process;
+#[cfg(not(test))]
+mod valgrind;
 
 pub use central::{DEFAULT_MMAP_THRESHOLD, MAX_MMAP_THRESHOLD, MIN_MMAP_THRESHOLD};
 #[cfg(not(test))]

@@ -28,6 +28,11 @@ pub trait Os {
 
     /// The page size.
     fn page_size(&self) -> usize;
+
+    /// Memory of the heap's that the allocator takes back to reuse as it likes (a block or
+    /// span going back to the list): under valgrind it was the program's, possibly made
+    /// NOACCESS by its free, and becomes the allocator's again.
+    fn recycle(&mut self, _p: *mut u8, _len: usize) {}
 }
 
 /// The kernel.
@@ -59,6 +64,10 @@ impl Os for System {
     unsafe fn remap(&mut self, p: *mut u8, old: usize, new: usize) -> Option<*mut u8> {
         // SAFETY: per the caller.
         unsafe { crate::syscall::mremap(p, old, new) }.ok()
+    }
+
+    fn recycle(&mut self, p: *mut u8, len: usize) {
+        super::valgrind::make_undefined(p, len);
     }
 
     fn page_size(&self) -> usize {

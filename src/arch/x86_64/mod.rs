@@ -10,6 +10,7 @@ pub mod cpu;
 pub mod percpu;
 pub mod signal;
 pub mod thread;
+pub mod valgrind;
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
 #[cfg(not(test))]
