@@ -15,7 +15,7 @@
 //! - both small and medium blocks pass through a per-thread cache of free
 //!   blocks per class (`cache`): malloc and free of a cached class take no
 //!   lock; a cache refills and drains in batches under the heap's lock
-//!   (`spin::Mutex`);
+//!   (`lock`: spins briefly, then sleeps on a futex);
 //! - large, from the mmap threshold (128 KiB, see [`set_mmap_threshold`]):
 //!   a mapping each, freed with munmap and resized with mremap, with a
 //!   small bounded cache of freed mappings (`large`).
@@ -32,6 +32,7 @@ mod central;
 mod classes;
 mod large;
 mod list;
+mod lock;
 mod os;
 mod span;
 
