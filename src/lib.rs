@@ -22,6 +22,8 @@ pub mod elf;
 pub mod entry;
 pub mod exit;
 pub mod fatal;
+#[cfg(not(test))]
+pub mod fork;
 #[cfg(test)]
 mod fuzz;
 pub mod heap;
@@ -42,6 +44,8 @@ pub mod thread;
 pub mod tls;
 mod trace;
 
+#[cfg(not(test))]
+mod c;
 #[cfg(not(test))]
 mod libc;
 #[cfg(all(not(test), feature = "panic-handler"))]

@@ -603,6 +603,29 @@ impl<O: Os> Heap<O> {
         c.list.purge_all(&mut c.os);
     }
 
+    /// Takes the heap's lock and keeps it, for `fork`.
+    pub fn lock_for_fork(&self) {
+        self.central.acquire();
+    }
+
+    /// Releases the lock [`Heap::lock_for_fork`] took, in the parent.
+    ///
+    /// # Safety
+    /// Only after [`Heap::lock_for_fork`], by the same thread.
+    pub unsafe fn unlock_after_fork(&self) {
+        // SAFETY: per the caller.
+        unsafe { self.central.release() };
+    }
+
+    /// Frees the lock in the child of a `fork`, whose only thread took it in the parent.
+    ///
+    /// # Safety
+    /// Only in the child, after [`Heap::lock_for_fork`] in the parent.
+    pub unsafe fn reset_after_fork(&self) {
+        // SAFETY: per the caller, no other thread exists to hold or wait for it.
+        unsafe { self.central.reset() };
+    }
+
     /// Runs `f` on the central parts (for tests).
     #[cfg(test)]
     pub fn with_central<R>(&self, f: impl FnOnce(&mut List, &mut Large, &mut O) -> R) -> R {

@@ -50,7 +50,8 @@ pub use central::{DEFAULT_MMAP_THRESHOLD, MAX_MMAP_THRESHOLD, MIN_MMAP_THRESHOLD
 pub use global::{out_of_memory, report_allocation_failure, Crt0Heap};
 #[cfg(not(test))]
 pub use process::{
-    aligned_alloc, calloc, free, malloc, realloc, release_thread_cache, set_mmap_threshold, trim, usable_size,
+    aligned_alloc, calloc, free, lock_for_fork, malloc, realloc, release_thread_cache, reset_after_fork,
+    set_mmap_threshold, trim, unlock_after_fork, usable_size,
 };
 
 #[cfg(test)]

@@ -171,3 +171,27 @@ pub unsafe fn release_thread_cache() {
         }
     }
 }
+
+/// Takes the heap's lock for `fork` (see `crate::fork`).
+pub fn lock_for_fork() {
+    HEAP.lock_for_fork();
+}
+
+/// Releases it in the parent.
+///
+/// # Safety
+/// Only after [`lock_for_fork`], by the same thread.
+pub unsafe fn unlock_after_fork() {
+    // SAFETY: per the caller.
+    unsafe { HEAP.unlock_after_fork() };
+}
+
+/// Frees it in the child, where the caller is the only thread. The caches of the threads
+/// that did not come along keep their blocks (the child never reuses them).
+///
+/// # Safety
+/// Only in the child, after [`lock_for_fork`] in the parent.
+pub unsafe fn reset_after_fork() {
+    // SAFETY: per the caller.
+    unsafe { HEAP.reset_after_fork() };
+}
