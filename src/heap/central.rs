@@ -21,7 +21,7 @@ use super::lock::Mutex;
 
 use super::block::{self, ALIGNED, FREE, KIND_MASK, LARGE, MEDIUM, SMALL};
 use super::cache::{batch, ThreadCache};
-use super::classes::{class_of, round_geometric, slot_size, CLASS_COUNT, MAX_CLASS_REQUEST, MAX_SPAN_REQUEST, SPAN_CLASS_COUNT};
+use super::classes::{class_of, slot_size, CLASS_COUNT, MAX_CLASS_REQUEST, MAX_SPAN_REQUEST, SPAN_CLASS_COUNT};
 use super::large::Large;
 use super::list::List;
 use super::os::Os;
@@ -566,9 +566,9 @@ impl<O: Os> Heap<O> {
             }
         }
         // A block past the classes that grows by small steps moves with room to grow again
-        // (a quarter at most), so that each byte is copied a few times, not once a step.
+        // (an eighth), so that each byte is copied a few times, not once a step.
         let small_step = n > usable && n - usable <= usable / 4;
-        let want = if n > MAX_CLASS_REQUEST && small_step { round_geometric(n).unwrap_or(n).min(MAX_REQUEST) } else { n };
+        let want = if n > MAX_CLASS_REQUEST && small_step { n.saturating_add(n / 8).min(MAX_REQUEST) } else { n };
         let q = self.malloc(cache.as_deref_mut(), want);
         if q.is_null() {
             return q;
