@@ -8,15 +8,17 @@
 //! - small, up to 4088 bytes: 28 size classes (`classes`) cut from 64 KiB
 //!   spans (`span`), each span one class; a span returns to the list when
 //!   its last slot comes back;
-//! - medium, up to the mmap threshold: blocks of `linked_list_allocator`'s
-//!   first-fit, coalescing list (`list`) over a brk heap that grows
-//!   contiguously, falling back to mapped regions (unmapped once empty)
-//!   when the break cannot grow; rounded to size classes too, so that
+//! - medium, up to the mmap threshold: chunks of crt0's list (`list`:
+//!   boundary tags, merging with free neighbours, bins by size, free pages
+//!   given back with madvise) over a brk heap that grows contiguously,
+//!   falling back to mapped regions (unmapped once empty) when the break
+//!   cannot grow; rounded to size classes too, so that
 //! - both small and medium blocks pass through a per-thread cache of free
 //!   blocks per class (`cache`): malloc and free of a cached class take no
 //!   lock; a cache refills and drains in batches under the heap's lock
 //!   (`lock`: spins briefly, then sleeps on a futex);
-//! - large, from the mmap threshold (128 KiB, see [`set_mmap_threshold`]):
+//! - large, from the mmap threshold (128 KiB, see [`set_mmap_threshold`];
+//!   raised, as glibc does, to the size of a mapped block that is freed):
 //!   a mapping each, freed with munmap and resized with mremap, with a
 //!   small bounded cache of freed mappings (`large`).
 //!
