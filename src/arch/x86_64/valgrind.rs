@@ -30,3 +30,17 @@ pub fn client_request(default: usize, args: &[usize; 6]) -> usize {
     }
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natively_the_sequence_answers_the_default_and_changes_nothing() {
+        // RUNNING_ON_VALGRIND (0x1001): valgrind would answer its nesting depth.
+        let args = [0x1001, 1, 2, 3, 4, 5];
+        assert_eq!(client_request(7, &args), 7);
+        assert_eq!(client_request(0, &args), 0);
+        assert_eq!(args, [0x1001, 1, 2, 3, 4, 5]);
+    }
+}
