@@ -240,3 +240,31 @@ pub fn mixed_std(args: Vec<OsString>) -> Result<(), String> {
 
 #[path = "../../../tests/programs/src/mixed.rs"]
 mod mixed;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strace_summary_rows_with_and_without_errors() {
+        let text = "% time     seconds  usecs/call     calls    errors syscall\n\
+                    ------ ----------- ----------- --------- --------- ----------------\n\
+                     87.19    0.136778          53      2536           munmap\n\
+                     10.00    0.010000           7        12         3 futex\n\
+                      0.05    0.000081           2        30           write\n\
+                    ------ ----------- ----------- --------- --------- ----------------\n\
+                    100.00    0.156876          30      2578         3 total\n";
+        assert_eq!(parse_strace_summary(text), [("munmap".to_string(), 2536), ("futex".to_string(), 12)]);
+    }
+
+    #[test]
+    fn every_c_workload_has_its_program_and_small_arguments() {
+        for w in &WORKLOADS {
+            assert!(!w.quick.is_empty() && !w.args.is_empty(), "{}", w.name);
+            if !w.program.is_empty() {
+                let source = Paths::new().programs.join("heap").join(format!("{}.c", w.program));
+                assert!(source.is_file(), "{}", source.display());
+            }
+        }
+    }
+}
