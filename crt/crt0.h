@@ -200,6 +200,12 @@ int pthread_attr_setdetachstate(pthread_attr_t *attr, int state);
 int pthread_attr_getdetachstate(const pthread_attr_t *attr, int *state);
 #endif
 int sched_yield(void);
+/* fork() with threads alive: the child has only the calling thread, and crt0's own locks
+ * (heap, thread stacks, atexit) are taken around the system call, so the child can
+ * allocate and create threads. pthread_atfork: prepare handlers run last registered
+ * first, parent and child handlers in registration order; at most 64 (else ENOMEM). */
+int fork(void);
+int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void));
 /* Runs dtor(obj) when the calling thread ends (the main thread: at exit,
  * before the atexit handlers), newest first; what C++ thread_local uses. */
 int __cxa_thread_atexit_impl(void (*dtor)(void *), void *obj, void *dso);

@@ -22,6 +22,8 @@ pub mod elf;
 pub mod entry;
 pub mod exit;
 pub mod fatal;
+#[cfg(not(test))]
+pub mod fork;
 #[cfg(test)]
 mod fuzz;
 pub mod heap;

@@ -13,5 +13,6 @@ mod dlfcn;
 mod env;
 pub(crate) mod errno;
 mod fortify;
+mod process_fork;
 mod stdlib;
 mod unistd;

@@ -18,6 +18,11 @@ use crate::{arch, auxv, exit, heap, rseq, tls};
 /// thread left through `pthread_exit`.
 static LIVE: AtomicUsize = AtomicUsize::new(1);
 
+/// In the child of a `fork`: the calling thread is the only one.
+pub fn reset_in_child() {
+    LIVE.store(1, core::sync::atomic::Ordering::Relaxed);
+}
+
 /// How to create a thread.
 #[derive(Clone, Copy)]
 pub struct Options {

@@ -44,6 +44,34 @@ pub fn free_cached_stacks() {
     cache::free_all();
 }
 
+/// Takes the thread machinery's lock (the stack cache's), for `fork`.
+#[cfg(not(test))]
+pub(crate) fn lock_for_fork() {
+    cache::lock_for_fork();
+}
+
+/// Releases it in the parent.
+///
+/// # Safety
+/// Only after [`lock_for_fork`], by the same thread.
+#[cfg(not(test))]
+pub(crate) unsafe fn unlock_after_fork() {
+    // SAFETY: per the caller.
+    unsafe { cache::unlock_after_fork() };
+}
+
+/// In the child of a `fork`: one thread alive, the lock released, the stacks of threads
+/// that did not come along given back.
+///
+/// # Safety
+/// Only in the child, after [`lock_for_fork`] in the parent.
+#[cfg(not(test))]
+pub(crate) unsafe fn reset_after_fork() {
+    launch::reset_in_child();
+    // SAFETY: per the caller.
+    unsafe { cache::reset_in_child() };
+}
+
 /// Lets other threads run (sched_yield(2)).
 #[cfg(not(test))]
 pub fn yield_now() {

@@ -1,9 +1,13 @@
 //! crt0's benchmark tool: `cargo run -q --release -p xtask -- <command>`.
 
+// The Rust twin of the heap suite's `mixed` workload uses `alloc::alloc` (under std here).
+extern crate alloc;
+
 mod aarch64;
 mod baselines;
 mod bench;
 mod child;
+mod heap;
 mod hostile;
 mod malloc;
 mod measure;
@@ -36,6 +40,12 @@ usage:
   xtask malloc [--runs N]
       crt0's heap against glibc's and musl's malloc on the workloads of
       xtask/programs/malloc_bench.c, built into target/bench/ (default N 7 interleaved runs)
+  xtask heap [--quick] [--runs N] [--out DIR]
+      the allocation-pattern suite: the workloads of xtask/programs/heap/ built for glibc,
+      musl and crt0, N interleaved rounds (default 5; --quick: small sizes, 1 round), CPU
+      and wall time, peak RSS, page faults, memory system calls, memory given back; writes
+      HEAP-BENCH.md and bench/heap-*.svg into DIR (default docs/; --quick:
+      target/bench-docs/)
   xtask percpu [--runs N] [--rounds R] [--batch B] [--stress-iters I]
       crt0::percpu against a plain load, getcpu (vDSO and system call), glibc's sched_getcpu
       and one shared atomic counter (default 5 runs of 11 interleaved rounds of 10^7 calls),
@@ -58,6 +68,8 @@ fn main() -> ExitCode {
         Some("measure") => measure(args.collect()),
         Some("startup") => startup(args.collect()),
         Some("malloc") => malloc(args.collect()),
+        Some("heap") => heap(args.collect()),
+        Some("heap-mixed-std") => heap::mixed_std(args.collect()),
         Some("percpu") => percpu(args.collect()),
         Some("startup-aarch64") => aarch64::main(args.collect()),
         Some("threads") => threads(args.collect()),
@@ -131,6 +143,23 @@ fn malloc(args: Vec<OsString>) -> Result<(), String> {
         }
     }
     malloc::run(&opts).map_err(|e| e.to_string())
+}
+
+fn heap(args: Vec<OsString>) -> Result<(), String> {
+    let (mut quick, mut runs, mut out) = (false, None, None);
+    let mut rest = args.into_iter();
+    while let Some(a) = rest.next() {
+        match a.to_str() {
+            Some("--quick") => quick = true,
+            Some("--runs") => runs = Some(positive(rest.next(), "--runs")?),
+            Some("--out") => out = Some(PathBuf::from(rest.next().ok_or("--out needs a directory")?)),
+            _ => return Err(format!("unknown heap option {a:?}\n{USAGE}")),
+        }
+    }
+    let paths = baselines::Paths::new();
+    // A quick run must not overwrite the committed results of a full one.
+    let out = out.unwrap_or_else(|| if quick { paths.target.join("bench-docs") } else { paths.root.join("docs") });
+    heap::run(&heap::Options { runs: runs.unwrap_or(if quick { 1 } else { 5 }), quick, out })
 }
 
 fn threads(args: Vec<OsString>) -> Result<(), String> {

@@ -62,11 +62,11 @@ struct Build {
 }
 
 /// What one run of a program reported.
-struct Sample {
-    cpu: Duration,
-    wall: Duration,
-    minor_faults: u64,
-    stdout: String,
+pub(crate) struct Sample {
+    pub cpu: Duration,
+    pub wall: Duration,
+    pub minor_faults: u64,
+    pub stdout: String,
 }
 
 pub fn run(opts: &Options) -> io::Result<()> {
@@ -184,7 +184,7 @@ fn time_round_robin(programs: &[(&str, &Path)], args: &[&str], runs: usize) -> i
 }
 
 /// Runs `binary` once in an empty environment and collects its rusage with wait4.
-fn run_once(binary: &Path, args: &[&str]) -> io::Result<Sample> {
+pub(crate) fn run_once(binary: &Path, args: &[&str]) -> io::Result<Sample> {
     let start = Instant::now();
     let mut child = Command::new(binary)
         .args(args)
@@ -226,7 +226,7 @@ fn run_once(binary: &Path, args: &[&str]) -> io::Result<Sample> {
 /// The program's peak resident set (VmHWM, KiB), read from /proc when it stops on its way
 /// out. Not wait4's ru_maxrss: that also counts the memory of the forked copy of xtask the
 /// program replaced with execve (about 5 MiB), more than a small workload's whole heap.
-fn peak_rss(program: &Program) -> io::Result<u64> {
+pub(crate) fn peak_rss(program: &Program) -> io::Result<u64> {
     let mut hwm = None;
     let exit = trace::exec_and_exit_stops(program, |stop, pid| {
         if stop == trace::Stop::Exit {
@@ -268,12 +268,12 @@ fn heap_syscalls(program: &Program) -> io::Result<String> {
     Ok(if counts.is_empty() { "none".to_string() } else { counts.join(", ") })
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut v: Vec<Duration>) -> Duration {
     v.sort_unstable();
     v[v.len() / 2]
 }
 
-fn median_u64(mut v: Vec<u64>) -> u64 {
+pub(crate) fn median_u64(mut v: Vec<u64>) -> u64 {
     v.sort_unstable();
     v[v.len() / 2]
 }

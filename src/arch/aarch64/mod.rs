@@ -13,6 +13,7 @@ mod mem;
 pub mod percpu;
 pub mod signal;
 pub mod thread;
+pub mod valgrind;
 mod syscalls;
 
 pub use mem::{copy_backward, copy_forward, fill};

@@ -10,6 +10,7 @@ pub mod cpu;
 pub mod percpu;
 pub mod signal;
 pub mod thread;
+pub mod valgrind;
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
 #[cfg(not(test))]
@@ -24,6 +25,8 @@ pub mod nr {
     pub const MPROTECT: usize = 10;
     pub const BRK: usize = 12;
     pub const MREMAP: usize = 25;
+    pub const MADVISE: usize = 28;
+    pub const FUTEX: usize = 202;
     pub const RT_SIGACTION: usize = 13;
     pub const RT_SIGPROCMASK: usize = 14;
     pub const GETPID: usize = 39;

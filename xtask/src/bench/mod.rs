@@ -6,14 +6,14 @@
 
 mod doc;
 mod faults;
-mod machine;
+pub(crate) mod machine;
 mod origin;
 mod peers;
 mod rows;
 mod runtime;
 mod scaling;
 mod strace;
-mod svg;
+pub(crate) mod svg;
 mod targets;
 
 use crate::baselines::Paths;
