@@ -1,0 +1,30 @@
+//! The C library's POSIX wrappers (files and descriptors, the file system,
+//! processes, memory, poll/select, sysconf) against glibc: one C program
+//! built with `gcc -static` and with crt0, the same output required, on
+//! every configuration. Each call prints its result and, on failure, errno.
+
+mod common;
+use common::*;
+
+/// An empty scratch directory of this configuration's own, absolute and
+/// without symbolic links (the program compares getcwd with it).
+fn scratch(cfg: Config, name: &str) -> String {
+    let dir = root().join("target").join("libc-tests").join(cfg.name()).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.canonicalize().unwrap().to_str().unwrap().to_string()
+}
+
+for_each_config! {
+    fn posix_wrappers_match_glibc(cfg: Config) {
+        let dir = scratch(cfg, "posix");
+        let path = format!("/usr/bin:/bin::{dir}/sub");
+        let r = differential(cfg, "tests/c/libc/posix.c", &[], &[&dir], &[("PATH", &path)], b"");
+        r.assert_exit(0);
+        // The run got to the end, and a few lines say the calls did something.
+        for line in ["pread=5", "WORLD", "run=0 waited=1 exited=1 status=7 ", "from-sh sh", "rmdir_again=-1 errno=2"] {
+            assert!(r.stdout.contains(line), "{line:?} missing:\n{}", r.stdout);
+        }
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "the program left files behind");
+    }
+}
