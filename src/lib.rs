@@ -41,6 +41,7 @@ pub mod syscall;
 pub mod thread;
 pub mod tls;
 mod trace;
+pub mod vdso;
 
 #[cfg(not(test))]
 mod c;

@@ -28,3 +28,30 @@ for_each_config! {
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "the program left files behind");
     }
 }
+
+for_each_config! {
+    fn time_and_cpus_match_glibc(cfg: Config) {
+        let r = differential(cfg, "tests/c/libc/time.c", &[], &[], &[], b"");
+        r.assert_exit(0);
+        for line in ["monotonic_ordered=1", "time_agrees=1", "reached=1", "on_pinned_cpu=1"] {
+            assert!(r.stdout.contains(line), "{line:?} missing:\n{}", r.stdout);
+        }
+        if cfg.native() {
+            // The 10,000 reads of CLOCK_MONOTONIC go through the vDSO: only
+            // the clocks it does not serve (CPU time, a bad id) reach the kernel.
+            let calls = syscalls(cfg, &c_program("tests/c/libc/time.c", "time", &[], cfg), &[]);
+            let n = calls.iter().filter(|c| *c == "clock_gettime").count();
+            assert!(n < 10, "{n} clock_gettime system calls");
+        }
+    }
+}
+
+for_each_config! {
+    fn signals_match_glibc(cfg: Config) {
+        let r = differential(cfg, "tests/c/libc/signals.c", &[], &[], &[], b"");
+        assert_eq!(r.signal, Some(15), "SIGTERM's default action ends it: {r:?}");
+        for line in ["order 10 100 12", "ticks=5 sigsuspend_eintr=1", "sleep_interrupted=2"] {
+            assert!(r.stdout.contains(line), "{line:?} missing:\n{}", r.stdout);
+        }
+    }
+}

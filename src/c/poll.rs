@@ -70,7 +70,7 @@ pub unsafe extern "C" fn select(n: c_int, r: *mut c_void, w: *mut c_void, e: *mu
             ts = if sec < 0 || usec < 0 {
                 Timespec { sec: -1, nsec: 0 }
             } else {
-                Timespec { sec: sec.saturating_add((usec / 1_000_000) as i64), nsec: (usec % 1_000_000) * 1000 }
+                Timespec { sec: sec.saturating_add(usec / 1_000_000), nsec: (usec % 1_000_000) * 1000 }
             };
         }
         &raw mut ts
