@@ -37,6 +37,7 @@ mod relro;
 pub mod rseq;
 mod settings;
 pub mod signal;
+pub mod sync;
 pub mod syscall;
 pub mod thread;
 pub mod tls;

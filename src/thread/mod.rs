@@ -49,3 +49,47 @@ pub fn free_cached_stacks() {
 pub fn yield_now() {
     sys::sched_yield();
 }
+
+/// The calling thread's kernel thread id, without a system call after the
+/// first on the main thread: a crt0 thread's is in its control block
+/// (the kernel wrote it there at clone), the main thread's is the process
+/// id, read once. What lock owners are recorded as.
+#[cfg(not(test))]
+pub fn current_tid() -> i32 {
+    use core::sync::atomic::{AtomicI32, Ordering::Relaxed};
+    static MAIN: AtomicI32 = AtomicI32::new(0);
+    let t = launch::current();
+    if !t.is_null() {
+        // SAFETY: the calling thread's own control block.
+        return unsafe { (*t).tid.load(Relaxed) };
+    }
+    match MAIN.load(Relaxed) {
+        0 => {
+            // SAFETY: gettid takes no argument and cannot fail.
+            let tid = unsafe { crate::syscall::raw(crate::syscall::nr::GETTID, [0; 6]) }.unwrap_or(0) as i32;
+            MAIN.store(tid, Relaxed);
+            tid
+        }
+        tid => tid,
+    }
+}
+
+/// Where the calling thread keeps its `pthread_setspecific` values: a
+/// field of its control block, or for the main thread a static.
+#[cfg(not(test))]
+pub fn specific_slot() -> *mut *mut u8 {
+    static mut MAIN: *mut u8 = core::ptr::null_mut();
+    let t = launch::current();
+    if t.is_null() {
+        &raw mut MAIN
+    } else {
+        // SAFETY: the calling thread's own control block.
+        unsafe { &raw mut (*t).specific }
+    }
+}
+
+/// Runs `hook` at the end of every thread (see `dtors::set_exit_hook`).
+#[cfg(not(test))]
+pub fn set_exit_hook(hook: fn()) {
+    dtors::set_exit_hook(hook);
+}
