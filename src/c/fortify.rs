@@ -1,6 +1,6 @@
 //! What hardened code calls when a check it carries fails:
-//! `__stack_chk_fail` (`-fstack-protector`) and `__chk_fail`
-//! (`-D_FORTIFY_SOURCE`'s `__*_chk` functions, when a buffer is too small).
+//! `__stack_chk_fail` (`-fstack-protector`) and `__chk_fail` (the
+//! `_FORTIFY_SOURCE` entry points, `__*_chk`, when a buffer is too small).
 
 use crate::{exit, syscall};
 
@@ -11,21 +11,15 @@ pub extern "C" fn __stack_chk_fail() -> ! {
     exit::abort()
 }
 
-/// Prints `*** <what> ***: terminated` on stderr, as glibc does, and
-/// raises SIGABRT.
-pub(crate) fn fortify_fail(what: &str) -> ! {
-    let _ = syscall::write_all(2, b"*** ");
-    let _ = syscall::write_all(2, what.as_bytes());
-    let _ = syscall::write_all(2, b" ***: terminated\n");
+/// A `_FORTIFY_SOURCE` check failed: glibc's message on stderr, then
+/// SIGABRT (glibc writes it to the terminal when there is one; crt0 always
+/// to stderr).
+pub fn chk_fail() -> ! {
+    let _ = syscall::write_all(2, b"*** buffer overflow detected ***: terminated\n");
     exit::abort()
 }
 
-/// A fortified function found that the caller's buffer is too small.
-pub(crate) fn chk_fail() -> ! {
-    fortify_fail("buffer overflow detected")
-}
-
-/// `void __chk_fail(void)`: what glibc's own checking functions call.
+/// `void __chk_fail(void)`.
 #[no_mangle]
 pub extern "C" fn __chk_fail() -> ! {
     chk_fail()

@@ -2,9 +2,12 @@
 //! 0 unlocked, 1 locked, 2 locked with (possibly) sleepers. Locking and
 //! unlocking without contention is one atomic instruction each and no
 //! system call; the unlocker makes one FUTEX_WAKE only when the word says
-//! someone may sleep. A locker that finds the word locked spins briefly
-//! (a short critical section on another CPU often ends first) before it
-//! marks the word 2 and sleeps.
+//! someone may sleep. A locker that finds the word locked marks it 2 and
+//! sleeps at once, as glibc's default mutex does, or, when asked (glibc's
+//! adaptive kind), first spins a little in case a short critical section
+//! on another CPU ends. Sleeping at once keeps the lock with one thread
+//! for long runs under contention, which is what gives the most lock
+//! operations per second (docs/BENCHMARKS.md, mutex).
 
 use core::sync::atomic::{AtomicU32, Ordering::Acquire, Ordering::Relaxed, Ordering::Release};
 
@@ -25,19 +28,20 @@ pub fn try_lock(word: &AtomicU32) -> bool {
 }
 
 /// Takes the lock, sleeping as long as needed (or until `deadline`:
-/// ETIMEDOUT). `shared`: the word is in memory shared between processes.
+/// ETIMEDOUT). `shared`: the word is in memory shared between processes;
+/// `spin`: look at a held lock a while before sleeping.
 #[inline(always)]
-pub fn lock(word: &AtomicU32, deadline: Option<&Deadline>, shared: bool) -> Result<(), Errno> {
+pub fn lock(word: &AtomicU32, deadline: Option<&Deadline>, shared: bool, spin: bool) -> Result<(), Errno> {
     if try_lock(word) {
         return Ok(());
     }
-    lock_contended(word, deadline, shared)
+    lock_contended(word, deadline, shared, if spin { SPINS } else { 0 })
 }
 
-/// Waits while the lock is held without sleepers, a bounded number of
-/// times; returns the last state seen.
-fn spin(word: &AtomicU32) -> u32 {
-    let mut n = SPINS;
+/// Waits while the lock is held without sleepers, at most `spins` times;
+/// returns the last state seen.
+fn spin(word: &AtomicU32, spins: u32) -> u32 {
+    let mut n = spins;
     loop {
         let s = word.load(Relaxed);
         if s != LOCKED || n == 0 {
@@ -49,8 +53,8 @@ fn spin(word: &AtomicU32) -> u32 {
 }
 
 #[cold]
-fn lock_contended(word: &AtomicU32, deadline: Option<&Deadline>, shared: bool) -> Result<(), Errno> {
-    let mut state = spin(word);
+fn lock_contended(word: &AtomicU32, deadline: Option<&Deadline>, shared: bool, spins: u32) -> Result<(), Errno> {
+    let mut state = spin(word, spins);
     if state == UNLOCKED {
         match word.compare_exchange(UNLOCKED, LOCKED, Acquire, Relaxed) {
             Ok(_) => return Ok(()),
@@ -67,7 +71,7 @@ fn lock_contended(word: &AtomicU32, deadline: Option<&Deadline>, shared: bool) -
         if let Err(ETIMEDOUT) = futex::wait(word, CONTENDED, deadline, shared) {
             return Err(ETIMEDOUT);
         }
-        state = spin(word);
+        state = spin(word, spins);
     }
 }
 

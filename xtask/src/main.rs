@@ -7,6 +7,7 @@ mod child;
 mod hostile;
 mod malloc;
 mod measure;
+mod mutex;
 mod percpu;
 mod report;
 mod startup;
@@ -24,7 +25,7 @@ usage:
       everything side by side in one run: start-up rows (floor, glibc, musl, origin, crt0;
       static and static-PIE) with size, syscalls, instructions, minor page faults and wall
       time against the floor (N round-robin rounds, default 3000; --quick 300), the scaling
-      series for every runtime, then percpu, threads and malloc; writes BENCHMARKS.md,
+      series for every runtime, then percpu, threads, malloc and mutex; writes BENCHMARKS.md,
       README-bench-section.md and bench/*.svg into DIR (default docs/; --quick:
       target/bench-docs/)
   xtask measure [--env K=V ...] [--expect TEXT] [--argv0 NAME] BINARY [ARGS...]
@@ -36,6 +37,10 @@ usage:
   xtask malloc [--runs N]
       crt0's heap against glibc's and musl's malloc on the workloads of
       xtask/programs/malloc_bench.c, built into target/bench/ (default N 7 interleaved runs)
+  xtask mutex [--runs N]
+      pthread_mutex_lock/unlock of crt0 against glibc's and musl's, uncontended and
+      contended (xtask/programs/mutex_bench.c, built into target/bench/; default N 11
+      interleaved runs)
   xtask percpu [--runs N] [--rounds R] [--batch B] [--stress-iters I]
       crt0::percpu against a plain load, getcpu (vDSO and system call), glibc's sched_getcpu
       and one shared atomic counter (default 5 runs of 11 interleaved rounds of 10^7 calls),
@@ -59,6 +64,7 @@ fn main() -> ExitCode {
         Some("startup") => startup(args.collect()),
         Some("malloc") => malloc(args.collect()),
         Some("percpu") => percpu(args.collect()),
+        Some("mutex") => mutex(args.collect()),
         Some("startup-aarch64") => aarch64::main(args.collect()),
         Some("threads") => threads(args.collect()),
         Some("bench") => bench::parse(args.collect()).and_then(|o| bench::run(&o)),
@@ -131,6 +137,19 @@ fn malloc(args: Vec<OsString>) -> Result<(), String> {
         }
     }
     malloc::run(&opts).map_err(|e| e.to_string())
+}
+
+fn mutex(args: Vec<OsString>) -> Result<(), String> {
+    let mut opts = mutex::Options { runs: 11 };
+    let mut rest = args.into_iter();
+    while let Some(a) = rest.next() {
+        if a == "--runs" {
+            opts.runs = positive(rest.next(), "--runs")?;
+        } else {
+            return Err(format!("unknown mutex option {a:?}\n{USAGE}"));
+        }
+    }
+    mutex::run(&opts).map_err(|e| e.to_string())
 }
 
 fn threads(args: Vec<OsString>) -> Result<(), String> {

@@ -7,7 +7,8 @@
 //! the lock word of `sync::lock`, the recursion count, the owner's thread
 //! id (recursive and error-checking kinds only), an unused word and the
 //! kind. A normal mutex locks and unlocks with one atomic instruction
-//! each, and no system call unless contended.
+//! each, and no system call unless contended; only the adaptive kind spins
+//! before sleeping, as in glibc.
 
 use core::ffi::c_int;
 use core::sync::atomic::{AtomicI32, AtomicU32, Ordering::Relaxed};
@@ -74,7 +75,7 @@ pub unsafe fn acquire(m: &Mutex, until: Option<(*const Timespec, Clock)>) -> c_i
             },
             None => None,
         };
-        if lock::lock(&m.lock, d.as_ref(), shared(kind)).is_err() {
+        if lock::lock(&m.lock, d.as_ref(), shared(kind), ty == ADAPTIVE).is_err() {
             return ETIMEDOUT;
         }
     }
