@@ -50,27 +50,51 @@ pub fn yield_now() {
     sys::sched_yield();
 }
 
+/// The main thread's kernel thread id once read (0: not yet).
+#[cfg(not(test))]
+static MAIN_TID: core::sync::atomic::AtomicI32 = core::sync::atomic::AtomicI32::new(0);
+
+#[cfg(not(test))]
+fn gettid() -> i32 {
+    // SAFETY: gettid takes no argument and cannot fail.
+    unsafe { crate::syscall::raw(crate::syscall::nr::GETTID, [0; 6]) }.unwrap_or(0) as i32
+}
+
 /// The calling thread's kernel thread id, without a system call after the
 /// first on the main thread: a crt0 thread's is in its control block
-/// (the kernel wrote it there at clone), the main thread's is the process
-/// id, read once. What lock owners are recorded as.
+/// (the kernel wrote it there at clone), the main thread's is read once.
+/// What lock owners are recorded as.
 #[cfg(not(test))]
 pub fn current_tid() -> i32 {
-    use core::sync::atomic::{AtomicI32, Ordering::Relaxed};
-    static MAIN: AtomicI32 = AtomicI32::new(0);
+    use core::sync::atomic::Ordering::Relaxed;
     let t = launch::current();
     if !t.is_null() {
         // SAFETY: the calling thread's own control block.
         return unsafe { (*t).tid.load(Relaxed) };
     }
-    match MAIN.load(Relaxed) {
+    match MAIN_TID.load(Relaxed) {
         0 => {
-            // SAFETY: gettid takes no argument and cannot fail.
-            let tid = unsafe { crate::syscall::raw(crate::syscall::nr::GETTID, [0; 6]) }.unwrap_or(0) as i32;
-            MAIN.store(tid, Relaxed);
+            let tid = gettid();
+            MAIN_TID.store(tid, Relaxed);
             tid
         }
         tid => tid,
+    }
+}
+
+/// For fork's child, before it runs any of the program's code: the thread
+/// has a new kernel id, which `current_tid` must give from now on.
+#[cfg(not(test))]
+pub fn after_fork_in_child() {
+    use core::sync::atomic::Ordering::Relaxed;
+    let t = launch::current();
+    if t.is_null() {
+        MAIN_TID.store(0, Relaxed);
+    } else {
+        // SAFETY: the calling thread's own control block; fork's child
+        // has no CLONE_CHILD_CLEARTID address, so the kernel will not
+        // clear this word.
+        unsafe { (*t).tid.store(gettid(), Relaxed) };
     }
 }
 
