@@ -150,10 +150,14 @@ pub unsafe extern "C" fn execvp(file: *const c_char, argv: *const *const c_char)
         set_errno(Errno(ENAMETOOLONG as i32));
         return -1;
     }
-    // SAFETY: getenv returns NULL or a NUL-terminated string.
+    // SAFETY: the name is NUL-terminated.
     let path = unsafe { super::env::getenv(c"PATH".as_ptr()) };
-    let path =
-        if path.is_null() { b"/bin:/usr/bin".as_slice() } else { unsafe { CStr::from_ptr(path) }.to_bytes() };
+    let path = if path.is_null() {
+        b"/bin:/usr/bin".as_slice()
+    } else {
+        // SAFETY: getenv returns NULL or a NUL-terminated string.
+        unsafe { CStr::from_ptr(path) }.to_bytes()
+    };
     let mut buf = [0u8; PATH_MAX + 1];
     let mut saw_eacces = false;
     for dir in path.split(|&b| b == b':') {
