@@ -39,10 +39,12 @@ mod relro;
 pub mod rseq;
 mod settings;
 pub mod signal;
+pub mod sync;
 pub mod syscall;
 pub mod thread;
 pub mod tls;
 mod trace;
+pub mod vdso;
 
 #[cfg(not(test))]
 mod c;

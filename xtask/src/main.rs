@@ -11,6 +11,7 @@ mod heap;
 mod hostile;
 mod malloc;
 mod measure;
+mod mutex;
 mod percpu;
 mod report;
 mod startup;
@@ -28,7 +29,7 @@ usage:
       everything side by side in one run: start-up rows (floor, glibc, musl, origin, crt0;
       static and static-PIE) with size, syscalls, instructions, minor page faults and wall
       time against the floor (N round-robin rounds, default 3000; --quick 300), the scaling
-      series for every runtime, then percpu, threads and malloc; writes BENCHMARKS.md,
+      series for every runtime, then percpu, threads, malloc and mutex; writes BENCHMARKS.md,
       README-bench-section.md and bench/*.svg into DIR (default docs/; --quick:
       target/bench-docs/)
   xtask measure [--env K=V ...] [--expect TEXT] [--argv0 NAME] BINARY [ARGS...]
@@ -46,6 +47,10 @@ usage:
       and wall time, peak RSS, page faults, memory system calls, memory given back; writes
       HEAP-BENCH.md and bench/heap-*.svg into DIR (default docs/; --quick:
       target/bench-docs/)
+  xtask mutex [--runs N]
+      pthread_mutex_lock/unlock of crt0 against glibc's and musl's, uncontended and
+      contended (xtask/programs/mutex_bench.c, built into target/bench/; default N 11
+      interleaved runs)
   xtask percpu [--runs N] [--rounds R] [--batch B] [--stress-iters I]
       crt0::percpu against a plain load, getcpu (vDSO and system call), glibc's sched_getcpu
       and one shared atomic counter (default 5 runs of 11 interleaved rounds of 10^7 calls),
@@ -71,6 +76,7 @@ fn main() -> ExitCode {
         Some("heap") => heap(args.collect()),
         Some("heap-mixed-std") => heap::mixed_std(args.collect()),
         Some("percpu") => percpu(args.collect()),
+        Some("mutex") => mutex(args.collect()),
         Some("startup-aarch64") => aarch64::main(args.collect()),
         Some("threads") => threads(args.collect()),
         Some("bench") => bench::parse(args.collect()).and_then(|o| bench::run(&o)),
@@ -160,6 +166,19 @@ fn heap(args: Vec<OsString>) -> Result<(), String> {
     // A quick run must not overwrite the committed results of a full one.
     let out = out.unwrap_or_else(|| if quick { paths.target.join("bench-docs") } else { paths.root.join("docs") });
     heap::run(&heap::Options { runs: runs.unwrap_or(if quick { 1 } else { 5 }), quick, out })
+}
+
+fn mutex(args: Vec<OsString>) -> Result<(), String> {
+    let mut opts = mutex::Options { runs: 11 };
+    let mut rest = args.into_iter();
+    while let Some(a) = rest.next() {
+        if a == "--runs" {
+            opts.runs = positive(rest.next(), "--runs")?;
+        } else {
+            return Err(format!("unknown mutex option {a:?}\n{USAGE}"));
+        }
+    }
+    mutex::run(&opts).map_err(|e| e.to_string())
 }
 
 fn threads(args: Vec<OsString>) -> Result<(), String> {
