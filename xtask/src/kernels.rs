@@ -37,11 +37,28 @@ pub fn main(args: Vec<OsString>) -> Result<(), String> {
             Ok(())
         }
         Some("run") => {
-            let [_, arch, suite, program, rest @ ..] = &args[..] else {
+            let [_, arch, suite, rest @ ..] = &args[..] else {
+                return Err(format!("kernels run needs ARCH SUITE PROGRAM\n{}", crate::USAGE));
+            };
+            let mut rest: &[String] = rest;
+            let mut files = Vec::new();
+            while let [flag, file, more @ ..] = rest {
+                if flag != "-f" {
+                    break;
+                }
+                let path = std::path::PathBuf::from(file);
+                let name = path.file_name().ok_or(format!("-f {file}: not a file"))?.to_string_lossy().into_owned();
+                files.push((path, name));
+                rest = more;
+            }
+            let [program, rest @ ..] = rest else {
                 return Err(format!("kernels run needs ARCH SUITE PROGRAM\n{}", crate::USAGE));
             };
             let mut guest = crt0_vm::Guest::new(pins::find(arch, suite)?, program);
             guest.args = rest.to_vec();
+            guest.files = files;
+            // Extra kernel parameters, for experiments: CRT0_VM_KERNEL_ARGS="rseq_debug=1".
+            guest.kernel_args = std::env::var("CRT0_VM_KERNEL_ARGS").map(|a| a.split_whitespace().map(String::from).collect()).unwrap_or_default();
             let out = crt0_vm::run(&guest)?;
             print!("{}", out.output);
             eprintln!("{}: boot {:.1} s, run {:.1} s, {:?}", guest.kernel.describe(), out.boot_time.as_secs_f64(), out.run_time.as_secs_f64(), out.status);
