@@ -44,7 +44,15 @@ pub(crate) fn run_tool(mut c: Command, package: &str, what: &str) -> Result<Outp
         _ => format!("{what}: {e}"),
     })?;
     if !out.status.success() {
-        return Err(format!("{what} failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim()));
+        // Once each: curl repeats its error for every retry.
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let mut lines: Vec<&str> = Vec::new();
+        for l in stderr.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            if !lines.contains(&l) {
+                lines.push(l);
+            }
+        }
+        return Err(format!("{what} failed ({}): {}", out.status, lines.join("\n")));
     }
     Ok(out)
 }
