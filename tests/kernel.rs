@@ -9,9 +9,10 @@
 //! The children come in groups ([`GROUPS`]): each names its programs, its children and the
 //! checks on their output, so a new check on every kernel is one more group.
 //!
-//! The matrix ([`MATRIX`] below, one `#[test]` each) covers every (architecture, kernel)
-//! pair at least once and every configuration at least once, within about ten minutes on
-//! two cores; every boot also runs a static-PIE program under the kernel's ASLR.
+//! The matrix ([`MATRIX`] below, one `#[test]` each, 17 boots) runs every configuration on
+//! the newest kernel and two per architecture on each older one, in about 5 minutes on two
+//! cores once the programs are built; every boot also runs a static-PIE program under the
+//! kernel's ASLR.
 
 mod common;
 use common::*;
@@ -393,10 +394,11 @@ fn check_strict(b: &Boot, out: &str) {
 
 // ---------------------------------------------------------------- the matrix
 
-/// One test per (configuration, Debian suite): every (architecture, kernel) pair at least
-/// twice, every configuration at least once. The freestanding and static-PIE
-/// configurations spread over the kernels; unstable (the newest kernel) gets a host-target
-/// and a freestanding configuration on each architecture.
+/// One test per (configuration, Debian suite): every configuration on the newest kernel
+/// (7.x changed the area's size and alignment, which moves it in each configuration's TLS
+/// layout, and brought the strict mode), and two of each architecture's configurations on
+/// each older one, so that every (architecture, kernel) pair has a host-target and a
+/// freestanding or static-PIE build.
 macro_rules! matrix {
     ($($name:ident => ($cfg:ident, $suite:literal),)*) => {
         $(
@@ -416,21 +418,26 @@ matrix! {
     x86_64_host_gnu_ld_on_trixie => (X86_64HostGnuLd, "trixie"),
     x86_64_host_pie_on_trixie => (X86_64HostPie, "trixie"),
     x86_64_host_on_unstable => (X86_64Host, "unstable"),
+    x86_64_host_gnu_ld_on_unstable => (X86_64HostGnuLd, "unstable"),
     x86_64_none_on_unstable => (X86_64None, "unstable"),
+    x86_64_host_pie_on_unstable => (X86_64HostPie, "unstable"),
+    x86_64_none_pie_on_unstable => (X86_64NonePie, "unstable"),
     aarch64_host_on_bookworm => (Aarch64Host, "bookworm"),
     aarch64_none_pie_on_bookworm => (Aarch64NonePie, "bookworm"),
     aarch64_none_on_trixie => (Aarch64None, "trixie"),
     aarch64_host_pie_on_trixie => (Aarch64HostPie, "trixie"),
     aarch64_host_on_unstable => (Aarch64Host, "unstable"),
     aarch64_none_on_unstable => (Aarch64None, "unstable"),
+    aarch64_host_pie_on_unstable => (Aarch64HostPie, "unstable"),
+    aarch64_none_pie_on_unstable => (Aarch64NonePie, "unstable"),
 }
 
-/// The matrix keeps its promise: every configuration, and every pinned kernel of each
-/// architecture.
+/// The matrix keeps its promise: every configuration on the newest kernel, and every
+/// pinned kernel of each architecture booted.
 #[test]
 fn the_matrix_covers_every_configuration_and_kernel() {
     for cfg in CONFIGS {
-        assert!(MATRIX.iter().any(|(c, _)| *c == cfg), "{} is booted nowhere", cfg.name());
+        assert!(MATRIX.contains(&(cfg, "unstable")), "{} is not booted on the newest kernel", cfg.name());
     }
     for k in crt0_vm::pins::all() {
         let arch = if k.arch.name == "x86_64" { Arch::X86_64 } else { Arch::Aarch64 };
