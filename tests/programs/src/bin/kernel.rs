@@ -1,10 +1,13 @@
-//! Run by tests/kernel.rs under a real aarch64 kernel (where rseq works,
-//! unlike under qemu-user), so that one boot covers many checks:
-//! - rseq registration: cpu_id equals getcpu(2), and follows the thread when
+//! Run by tests/kernel.rs under real kernels (booted by crt0-vm, vm/; where
+//! rseq works, unlike under qemu-user), so that one boot covers many checks:
+//! - which kernel this is (`uname -r`) and what it passes in the auxiliary
+//!   vector (`AT_RSEQ_FEATURE_SIZE`, `AT_RSEQ_ALIGN`; 0 when absent);
+//! - rseq registration: the length crt0 registered, `__rseq_size` and
+//!   `__rseq_offset`; cpu_id equals getcpu(2), and follows the thread when
 //!   sched_setaffinity moves it to each CPU in turn;
 //! - then every argument `[NAME=VALUE[+NAME=VALUE...]@]PROGRAM[:ARG]` is run
 //!   as a child with that environment (the other test programs, copied next
-//!   to this one), each preceded by `child <spec>` and followed by
+//!   to this one in /prog), each preceded by `child <spec>` and followed by
 //!   `child exit=<status>` (or `child exit=signal<N>`);
 //! - an argument `N*[ENV@]PROGRAM[:ARG]` instead runs that child N times in a
 //!   row with its stdout on /dev/null and prints one line
@@ -27,6 +30,7 @@ mod nr {
     pub const OPENAT: usize = 56;
     pub const DUP3: usize = 24;
     pub const CLOCK_GETTIME: usize = 113;
+    pub const UNAME: usize = 160;
 }
 #[cfg(target_arch = "x86_64")]
 mod nr {
@@ -36,6 +40,7 @@ mod nr {
     pub const OPENAT: usize = 257;
     pub const DUP3: usize = 292;
     pub const CLOCK_GETTIME: usize = 228;
+    pub const UNAME: usize = 63;
 }
 const SIGCHLD: usize = 17;
 const AT_FDCWD: usize = -100isize as usize;
@@ -69,7 +74,7 @@ fn run_child(spec: &[u8], runs: u32, stdout: Option<usize>) -> (u32, i32) {
     let mut path = [0u8; 256];
     let mut arg_buf = [0u8; 256];
     let mut env_bufs = [[0u8; 128]; 4];
-    let path = c_string(&mut path, &[b"/a64/", program]);
+    let path = c_string(&mut path, &[b"/prog/", program]);
     let mut argv = [path, core::ptr::null(), core::ptr::null()];
     if let Some(a) = arg {
         argv[1] = c_string(&mut arg_buf, &[a]);
@@ -143,15 +148,37 @@ impl core::fmt::Display for Status {
     }
 }
 
+/// The kernel's release (`uname -r`): the third of struct utsname's six
+/// 65-byte fields.
+fn release(buf: &mut [u8; 6 * 65]) -> &str {
+    // SAFETY: uname writes one struct utsname, which `buf` holds.
+    if unsafe { raw(nr::UNAME, [buf.as_mut_ptr() as usize, 0, 0, 0, 0, 0]) }.is_err() {
+        return "?";
+    }
+    let field = &buf[2 * 65..3 * 65];
+    let len = field.iter().position(|&b| b == 0).unwrap_or(65);
+    core::str::from_utf8(&field[..len]).unwrap_or("?")
+}
+
 #[no_mangle]
 pub extern "C" fn main(_: i32, _: *const *const u8, _: *const *const u8) -> i32 {
+    use core::sync::atomic::Ordering::Relaxed;
+    use crt0::auxv::{value, AT_RSEQ_ALIGN, AT_RSEQ_FEATURE_SIZE};
+    let mut uts = [0u8; 6 * 65];
     println!(
-        "kernel owner={} cpu_id={} getcpu={} rseq_size={} registered_len={}",
+        "uname release={} at_rseq_feature_size={} at_rseq_align={}",
+        release(&mut uts),
+        value(AT_RSEQ_FEATURE_SIZE),
+        value(AT_RSEQ_ALIGN)
+    );
+    println!(
+        "kernel owner={} cpu_id={} getcpu={} rseq_size={} registered_len={} rseq_offset={}",
         owner(),
         cpu_id(),
         getcpu(),
-        crt0::rseq::__rseq_size.load(core::sync::atomic::Ordering::Relaxed),
-        crt0::rseq::registered_len()
+        crt0::rseq::__rseq_size.load(Relaxed),
+        crt0::rseq::registered_len(),
+        crt0::rseq::__rseq_offset.load(Relaxed)
     );
     for cpu in 0..2 {
         let pinned = pin_to(cpu);
