@@ -7,7 +7,9 @@
 //! as children (`child SPEC` ... `child exit=STATUS`).
 //!
 //! The children come in groups ([`GROUPS`]): each names its programs, its children and the
-//! checks on their output, so a new check on every kernel is one more group.
+//! checks on their output, so a new check on every kernel is one more group. One group runs
+//! a C program built against glibc next to the same program built with crt0 (the rseq
+//! consumers), to compare the two runtimes where rseq really registers.
 //!
 //! The matrix ([`MATRIX`] below, one `#[test]` each, 17 boots) runs every configuration on
 //! the newest kernel and two per architecture on each older one, in about 5 minutes on two
@@ -81,6 +83,7 @@ const GROUPS: &[Group] = &[
     Group { programs: thread_programs, children: &THREAD_CHILDREN, check: check_threads },
     Group { programs: image_programs, children: &IMAGE_CHILDREN, check: check_image },
     Group { programs: strict_programs, children: &STRICT_CHILDREN, check: check_strict },
+    Group { programs: consumer_programs, children: &CONSUMER_CHILDREN, check: check_consumers },
 ];
 
 /// Boots `suite`'s kernel for `cfg`'s architecture, runs every group and checks it all.
@@ -217,6 +220,53 @@ fn check_owner(b: &Boot, out: &str) {
     let sizes = lines.iter().find(|l| l.starts_with("rseq_size")).unwrap();
     assert_eq!(field(sizes, "rseq_size").unwrap(), size);
     assert_eq!(field(sizes, "area_at_offset").unwrap(), "1");
+}
+
+// ---------------------------------------------------------------- libraries written for glibc
+
+/// tests/c/rseq_consumers.c (see tests/rseq_consumers.rs) built with crt0 and against glibc,
+/// run side by side: by default and with rseq off in either runtime the two must print the
+/// same, now that rseq really registers; crt0 alone for its dlsym and for a library that
+/// claims OVERRIDE.
+const CONSUMER_CHILDREN: [&str; 6] = [
+    "CONSUMER_ITERS=20000@consumer",
+    "CONSUMER_ITERS=20000@consumer_glibc",
+    "CRT0_RSEQ=0+GLIBC_TUNABLES=glibc.pthread.rseq=0+CONSUMER_ITERS=20000@consumer",
+    "CRT0_RSEQ=0+GLIBC_TUNABLES=glibc.pthread.rseq=0+CONSUMER_ITERS=20000@consumer_glibc",
+    "CONSUMER_LOOKUP=dlsym+CONSUMER_ITERS=20000@consumer",
+    "CONSUMER_ITERS=20000@consumer_override",
+];
+
+fn consumer_programs(cfg: Config) -> Programs {
+    let (program, library) = ("tests/c/rseq_consumers.c", "tests/c/consumer/rseq_consumer.c");
+    vec![
+        (c_program(program, "rseq_consumers", &[library], cfg), "consumer"),
+        (glibc_program(program, "rseq_consumers", &[library], cfg), "consumer_glibc"),
+        (c_program(program, "rseq_consumers_override", &[library, "-DPROTOCOL_AWARE"], cfg), "consumer_override"),
+    ]
+}
+
+fn check_consumers(_: &Boot, out: &str) {
+    let run = |spec: &str, verdict: &str| {
+        let (lines, status) = child(out, spec);
+        assert_eq!(status, "0", "{spec}: {lines:?}");
+        let get = |prefix: &str, key: &str| field(line(&lines.join("\n"), prefix), key).unwrap();
+        assert_eq!(get("decided", "verdict"), verdict, "{spec}: {lines:?}");
+        for (prefix, key) in [("main", "registered"), ("main", "cpu_matches"), ("ctor_thread", "registered")] {
+            assert_eq!(get(prefix, key), "1", "{spec}: {lines:?}");
+        }
+        assert_eq!(get("threads", "registered"), get("threads", "n"), "{spec}: {lines:?}");
+        assert_eq!(get("threads", "exact"), "1", "{spec}: {lines:?}");
+        lines
+    };
+    for pair in CONSUMER_CHILDREN[..4].chunks(2) {
+        let verdict = if pair[0].starts_with("CRT0_RSEQ=0") { "own" } else { "libc" };
+        assert_eq!(run(pair[0], verdict), run(pair[1], verdict), "crt0 and glibc disagree: {pair:?}");
+    }
+    let lines = run(CONSUMER_CHILDREN[4], "libc");
+    assert!(lines.iter().any(|l| l.contains("lookup=dlsym")), "{lines:?}");
+    let lines = run(CONSUMER_CHILDREN[5], "own");
+    assert!(lines.iter().any(|l| l.contains("claimed=1")), "{lines:?}");
 }
 
 // ---------------------------------------------------------------- static-PIE and ASLR
