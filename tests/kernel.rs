@@ -225,14 +225,19 @@ fn check_owner(b: &Boot, out: &str) {
 // ---------------------------------------------------------------- libraries written for glibc
 
 /// tests/c/rseq_consumers.c (see tests/rseq_consumers.rs) built with crt0 and against glibc,
-/// run side by side: by default and with rseq off in either runtime the two must print the
-/// same, now that rseq really registers; crt0 alone for its dlsym and for a library that
-/// claims OVERRIDE.
-const CONSUMER_CHILDREN: [&str; 6] = [
+/// run side by side: by default, with rseq off in either runtime, and with a seccomp filter
+/// failing rseq (ENOSYS, EPERM), the two must print the same, now that rseq really
+/// registers; crt0 alone for its dlsym and for a library that claims OVERRIDE. The first
+/// eight children are (crt0, glibc) pairs.
+const CONSUMER_CHILDREN: [&str; 10] = [
     "CONSUMER_ITERS=20000@consumer",
     "CONSUMER_ITERS=20000@consumer_glibc",
     "CRT0_RSEQ=0+GLIBC_TUNABLES=glibc.pthread.rseq=0+CONSUMER_ITERS=20000@consumer",
     "CRT0_RSEQ=0+GLIBC_TUNABLES=glibc.pthread.rseq=0+CONSUMER_ITERS=20000@consumer_glibc",
+    "SECCOMP_DENY_RSEQ=38+CONSUMER_ITERS=20000@consumer",
+    "SECCOMP_DENY_RSEQ=38+CONSUMER_ITERS=20000@consumer_glibc",
+    "SECCOMP_DENY_RSEQ=1+CONSUMER_ITERS=20000@consumer",
+    "SECCOMP_DENY_RSEQ=1+CONSUMER_ITERS=20000@consumer_glibc",
     "CONSUMER_LOOKUP=dlsym+CONSUMER_ITERS=20000@consumer",
     "CONSUMER_ITERS=20000@consumer_override",
 ];
@@ -252,20 +257,26 @@ fn check_consumers(_: &Boot, out: &str) {
         assert_eq!(status, "0", "{spec}: {lines:?}");
         let get = |prefix: &str, key: &str| field(line(&lines.join("\n"), prefix), key).unwrap();
         assert_eq!(get("decided", "verdict"), verdict, "{spec}: {lines:?}");
+        let registered = if verdict == "none" { "0" } else { "1" };
         for (prefix, key) in [("main", "registered"), ("main", "cpu_matches"), ("ctor_thread", "registered")] {
-            assert_eq!(get(prefix, key), "1", "{spec}: {lines:?}");
+            assert_eq!(get(prefix, key), registered, "{spec}: {lines:?}");
         }
-        assert_eq!(get("threads", "registered"), get("threads", "n"), "{spec}: {lines:?}");
+        let n = get("threads", "n");
+        assert_eq!(get("threads", "registered"), if verdict == "none" { "0" } else { &n }, "{spec}: {lines:?}");
         assert_eq!(get("threads", "exact"), "1", "{spec}: {lines:?}");
         lines
     };
-    for pair in CONSUMER_CHILDREN[..4].chunks(2) {
-        let verdict = if pair[0].starts_with("CRT0_RSEQ=0") { "own" } else { "libc" };
+    for pair in CONSUMER_CHILDREN[..8].chunks(2) {
+        let verdict = match &pair[0][..9] {
+            "CRT0_RSEQ" => "own",
+            "SECCOMP_D" => "none",
+            _ => "libc",
+        };
         assert_eq!(run(pair[0], verdict), run(pair[1], verdict), "crt0 and glibc disagree: {pair:?}");
     }
-    let lines = run(CONSUMER_CHILDREN[4], "libc");
+    let lines = run(CONSUMER_CHILDREN[8], "libc");
     assert!(lines.iter().any(|l| l.contains("lookup=dlsym")), "{lines:?}");
-    let lines = run(CONSUMER_CHILDREN[5], "own");
+    let lines = run(CONSUMER_CHILDREN[9], "own");
     assert!(lines.iter().any(|l| l.contains("claimed=1")), "{lines:?}");
 }
 

@@ -8,7 +8,9 @@
 //! - then every argument `[NAME=VALUE[+NAME=VALUE...]@]PROGRAM[:ARG]` is run
 //!   as a child with that environment (the other test programs, copied next
 //!   to this one in /prog), each preceded by `child <spec>` and followed by
-//!   `child exit=<status>` (or `child exit=signal<N>`);
+//!   `child exit=<status>` (or `child exit=signal<N>`); the pseudo-variable
+//!   `SECCOMP_DENY_RSEQ=<errno>` is not passed on but installs a seccomp
+//!   filter in the child that fails rseq(2) with that errno;
 //! - an argument `N*[ENV@]PROGRAM[:ARG]` instead runs that child N times in a
 //!   row with its stdout on /dev/null and prints one line
 //!   `timed [ENV@]PROGRAM[:ARG] runs=<runs> ns=<elapsed> exit=<status>`, the
@@ -31,6 +33,8 @@ mod nr {
     pub const DUP3: usize = 24;
     pub const CLOCK_GETTIME: usize = 113;
     pub const UNAME: usize = 160;
+    pub const PRCTL: usize = 167;
+    pub const RSEQ: u32 = 293;
 }
 #[cfg(target_arch = "x86_64")]
 mod nr {
@@ -41,12 +45,61 @@ mod nr {
     pub const DUP3: usize = 292;
     pub const CLOCK_GETTIME: usize = 228;
     pub const UNAME: usize = 63;
+    pub const PRCTL: usize = 157;
+    pub const RSEQ: u32 = 334;
 }
 const SIGCHLD: usize = 17;
 const AT_FDCWD: usize = -100isize as usize;
 const O_WRONLY: usize = 0o1;
 const O_CLOEXEC: usize = 0o2000000;
 const CLOCK_MONOTONIC: usize = 1;
+
+/// A seccomp filter (classic BPF over `struct seccomp_data { int nr; u32
+/// arch; ... }`) that fails rseq(2) with an errno and allows everything
+/// else: what a container runtime's policy does to programs.
+mod seccomp {
+    /// `struct sock_filter`.
+    #[repr(C)]
+    pub struct Insn(u16, u8, u8, u32);
+    /// `struct sock_fprog`.
+    #[repr(C)]
+    struct Prog(u16, *const Insn);
+    const LD_W_ABS: u16 = 0x20; // BPF_LD | BPF_W | BPF_ABS
+    const JEQ_K: u16 = 0x15; // BPF_JMP | BPF_JEQ | BPF_K
+    const RET_K: u16 = 0x06; // BPF_RET | BPF_K
+    const RET_ALLOW: u32 = 0x7fff_0000;
+    const RET_ERRNO: u32 = 0x0005_0000;
+    #[cfg(target_arch = "x86_64")]
+    const ARCH: u32 = 0xc000_003e; // AUDIT_ARCH_X86_64
+    #[cfg(target_arch = "aarch64")]
+    const ARCH: u32 = 0xc000_00b7; // AUDIT_ARCH_AARCH64
+    const PR_SET_NO_NEW_PRIVS: usize = 38;
+    const PR_SET_SECCOMP: usize = 22;
+    const SECCOMP_MODE_FILTER: usize = 2;
+
+    pub fn deny_rseq(errno: u32) -> [Insn; 6] {
+        [
+            Insn(LD_W_ABS, 0, 0, 4),                // A = arch
+            Insn(JEQ_K, 0, 3, ARCH),                // another arch's call: allow
+            Insn(LD_W_ABS, 0, 0, 0),                // A = system call number
+            Insn(JEQ_K, 0, 1, super::nr::RSEQ),     // rseq?
+            Insn(RET_K, 0, 0, RET_ERRNO | errno),   // fail it
+            Insn(RET_K, 0, 0, RET_ALLOW),
+        ]
+    }
+
+    /// Installs `filter` in the calling process; for a forked child before
+    /// its execve (two prctl calls, no memory allocated).
+    pub fn install(filter: &[Insn]) -> bool {
+        let prog = Prog(filter.len() as u16, filter.as_ptr());
+        // SAFETY: prctl reads `prog`, which outlives the call; no new
+        // privileges is what lets an unprivileged process add a filter.
+        unsafe {
+            crate::raw(super::nr::PRCTL, [PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0]).is_ok()
+                && crate::raw(super::nr::PRCTL, [PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &raw const prog as usize, 0, 0, 0]).is_ok()
+        }
+    }
+}
 
 /// Copies `parts` into `buf` as one NUL-terminated string; returns its start.
 fn c_string(buf: &mut [u8], parts: &[&[u8]]) -> *const u8 {
@@ -80,8 +133,16 @@ fn run_child(spec: &[u8], runs: u32, stdout: Option<usize>) -> (u32, i32) {
         argv[1] = c_string(&mut arg_buf, &[a]);
     }
     let mut envp = [core::ptr::null(); 5];
-    for (i, (var, buf)) in env.split(|&b| b == b'+').filter(|v| !v.is_empty()).zip(env_bufs.iter_mut()).enumerate() {
-        envp[i] = c_string(buf, &[var]);
+    let mut deny = None;
+    let mut n = 0;
+    for (var, buf) in env.split(|&b| b == b'+').filter(|v| !v.is_empty()).zip(env_bufs.iter_mut()) {
+        match var.strip_prefix(b"SECCOMP_DENY_RSEQ=") {
+            Some(errno) => deny = Some(seccomp::deny_rseq(parse(errno).expect("SECCOMP_DENY_RSEQ=<errno>") as u32)),
+            None => {
+                envp[n] = c_string(buf, &[var]);
+                n += 1;
+            }
+        }
     }
     let mut status = 0i32;
     for run in 1..=runs {
@@ -91,6 +152,11 @@ fn run_child(spec: &[u8], runs: u32, stdout: Option<usize>) -> (u32, i32) {
         unsafe {
             let pid = raw(nr::CLONE, [SIGCHLD, 0, 0, 0, 0, 0]).expect("fork");
             if pid == 0 {
+                if let Some(filter) = &deny {
+                    if !seccomp::install(filter) {
+                        crt0::exit::exit_now(125);
+                    }
+                }
                 if let Some(fd) = stdout {
                     // dup3 without O_CLOEXEC: the copy on fd 1 survives execve.
                     if raw(nr::DUP3, [fd, 1, 0, 0, 0, 0]).is_err() {
