@@ -5,6 +5,7 @@
 //! Rust and from C.
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
+#![cfg_attr(feature = "c-variadic", feature(c_variadic))]
 
 // Per-CPU structures allocate their slots (`percpu`).
 extern crate alloc;
