@@ -19,10 +19,16 @@ mod arch;
 
 pub mod args;
 pub mod auxv;
+#[cfg_attr(test, allow(dead_code))]
+pub(crate) mod cstr;
 pub mod elf;
 pub mod entry;
+#[cfg_attr(test, allow(dead_code))]
+pub(crate) mod error_text;
 pub mod exit;
 pub mod fatal;
+#[cfg_attr(test, allow(dead_code))]
+pub(crate) mod float;
 #[cfg(test)]
 mod fuzz;
 pub mod heap;
@@ -32,6 +38,8 @@ pub mod io;
 mod linker;
 pub mod mem;
 pub mod percpu;
+#[cfg_attr(test, allow(dead_code))]
+pub(crate) mod printf;
 pub mod reloc;
 #[cfg(not(test))]
 mod relro;

@@ -13,7 +13,12 @@ mod mem;
 pub mod percpu;
 pub mod signal;
 pub mod thread;
+pub mod va;
 mod syscalls;
+
+/// `long double`'s significand bits (`LDBL_MANT_DIG`): IEEE binary128.
+pub const LDBL_MANT_DIG: u32 = 113;
+
 
 pub use mem::{copy_backward, copy_forward, fill};
 pub use syscalls::{nr, syscall0, syscall1, syscall3, syscall4, syscall6};

@@ -10,6 +10,12 @@ pub mod cpu;
 pub mod percpu;
 pub mod signal;
 pub mod thread;
+pub mod va;
+
+/// `long double`'s significand bits (`LDBL_MANT_DIG`): x87 80-bit extended,
+/// with an explicit integer bit.
+pub const LDBL_MANT_DIG: u32 = 64;
+
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
 #[cfg(not(test))]
