@@ -47,3 +47,11 @@ for_libc_configs! {
         std::fs::remove_dir_all(&dir).ok();
     }
 }
+
+for_libc_configs! {
+    fn scanf_matches_glibc(cfg: Config) {
+        let r = differential(cfg, "tests/c/libc/numbers.c", &[], &["scan"], &[], b"");
+        r.assert_exit(0);
+        assert!(r.lines().len() > 1000, "{} lines", r.lines().len());
+    }
+}

@@ -7,13 +7,17 @@
 //! heap (`heap::c_api`), threads (`thread::pthread`), per-CPU operations
 //! (`percpu::c_api`) and the memory functions (`mem`).
 
+mod assert;
 mod auxv;
 mod crt0;
-mod env;
+mod ctype;
+pub(crate) mod env;
 pub(crate) mod errno;
 pub(crate) mod fortify;
+mod getopt;
 mod malloc;
+mod math;
 mod stdio;
-mod string;
-mod stdlib;
+pub(crate) mod string;
+pub(crate) mod stdlib;
 mod unistd;

@@ -6,6 +6,7 @@
 
 pub mod bignum;
 mod fmt64;
+pub mod parse;
 
 
 use crate::arch::LDBL_MANT_DIG;
@@ -69,6 +70,10 @@ impl Float {
             let (class, e) = match biased {
                 0x7fff if m << 1 == 0 => (Class::Inf, 0),
                 0x7fff => (Class::Nan, 0),
+                // An "unnormal" (no integer bit above the subnormal range,
+                // zero significand included): not a valid encoding, which
+                // glibc prints as a NaN.
+                b if b != 0 && m >> 63 == 0 => (Class::Nan, 0),
                 _ if m == 0 => (Class::Zero, 0),
                 // Subnormals (and pseudo-denormals) use the minimum exponent.
                 0 => (Class::Finite, 1 - 16383 - 63),

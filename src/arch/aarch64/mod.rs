@@ -12,12 +12,17 @@ pub mod cpu;
 mod mem;
 pub mod percpu;
 pub mod signal;
+mod ldouble;
 pub mod thread;
 pub mod va;
 mod syscalls;
 
 /// `long double`'s significand bits (`LDBL_MANT_DIG`): IEEE binary128.
 pub const LDBL_MANT_DIG: u32 = 113;
+
+/// Whether a result counts as tiny (an underflow, ERANGE from strtod)
+/// by its value before rounding: glibc decides before rounding (as glibc configures AArch64).
+pub const TININESS_BEFORE_ROUNDING: bool = true;
 
 
 pub use mem::{copy_backward, copy_forward, fill};

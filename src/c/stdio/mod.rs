@@ -22,7 +22,7 @@ mod lock;
 mod open;
 mod printf;
 mod read;
-// mod scanf;
+mod scanf;
 mod std;
 #[cfg(feature = "c-variadic")]
 mod variadic;
@@ -35,6 +35,12 @@ use super::malloc::{alloc, release};
 
 /// C's EOF.
 pub const EOF: core::ffi::c_int = -1;
+
+/// Writes `parts` to stderr as one piece of output (getopt's messages).
+pub fn put_stderr(parts: &[&[u8]]) {
+    // SAFETY: stderr is a live stream.
+    unsafe { write::put_parts(std::err(), parts) };
+}
 
 /// Runs `f` with the stream locked.
 ///

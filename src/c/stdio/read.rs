@@ -443,3 +443,57 @@ pub unsafe extern "C" fn ferror_unlocked(f: *mut File) -> c_int {
     // SAFETY: per the caller.
     unsafe { ((*f).flags & ERR_SEEN != 0).into() }
 }
+
+/// `char *__fgets_chk(char *s, size_t size, int n, FILE *f)`
+/// (`_FORTIFY_SOURCE`): `n` must not exceed the buffer's `size`.
+///
+/// # Safety
+/// As fgets.
+#[no_mangle]
+pub unsafe extern "C" fn __fgets_chk(s: *mut c_char, size: usize, n: c_int, f: *mut File) -> *mut c_char {
+    if n > 0 && n as usize > size {
+        crate::c::fortify::chk_fail();
+    }
+    // SAFETY: per the caller.
+    unsafe { fgets(s, n, f) }
+}
+
+/// `char *__fgets_unlocked_chk(char *s, size_t size, int n, FILE *f)`.
+///
+/// # Safety
+/// As fgets_unlocked.
+#[no_mangle]
+pub unsafe extern "C" fn __fgets_unlocked_chk(s: *mut c_char, size: usize, n: c_int, f: *mut File) -> *mut c_char {
+    if n > 0 && n as usize > size {
+        crate::c::fortify::chk_fail();
+    }
+    // SAFETY: per the caller.
+    unsafe { fgets_unlocked(s, n, f) }
+}
+
+/// `size_t __fread_chk(void *p, size_t plen, size_t size, size_t n, FILE *f)`:
+/// `size * n` must fit in `plen`.
+///
+/// # Safety
+/// As fread.
+#[no_mangle]
+pub unsafe extern "C" fn __fread_chk(p: *mut c_void, plen: usize, size: usize, n: usize, f: *mut File) -> usize {
+    if size.checked_mul(n).is_none_or(|t| t > plen) {
+        crate::c::fortify::chk_fail();
+    }
+    // SAFETY: per the caller.
+    unsafe { fread(p, size, n, f) }
+}
+
+/// `size_t __fread_unlocked_chk(void *p, size_t plen, size_t size, size_t n, FILE *f)`.
+///
+/// # Safety
+/// As fread_unlocked.
+#[no_mangle]
+pub unsafe extern "C" fn __fread_unlocked_chk(p: *mut c_void, plen: usize, size: usize, n: usize, f: *mut File) -> usize {
+    if size.checked_mul(n).is_none_or(|t| t > plen) {
+        crate::c::fortify::chk_fail();
+    }
+    // SAFETY: per the caller.
+    unsafe { fread_unlocked(p, size, n, f) }
+}

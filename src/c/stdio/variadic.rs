@@ -6,7 +6,7 @@
 use core::ffi::{c_char, c_int, VaList};
 
 use super::file::File;
-use super::{printf, std};
+use super::{printf, scanf, std};
 use crate::arch::va;
 use crate::c::fortify::chk_fail;
 
@@ -142,4 +142,41 @@ pub unsafe extern "C" fn __snprintf_chk(s: *mut c_char, n: usize, _flag: c_int, 
 pub unsafe extern "C" fn __asprintf_chk(strp: *mut *mut c_char, _flag: c_int, fmt: *const c_char, mut args: ...) -> c_int {
     // SAFETY: per the caller.
     unsafe { printf::to_alloc(strp, fmt, raw(&mut args)) }
+}
+
+macro_rules! scanf_entry_points {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $t:ty),*) => $how:ident($($pass:expr),*), $gnu:expr;)*) => {$(
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// The strings NUL-terminated, the stream live; the arguments are
+        /// pointers of the types the format names.
+        #[no_mangle]
+        pub unsafe extern "C" fn $name($($arg: $t,)* fmt: *const c_char, mut args: ...) -> c_int {
+            // SAFETY: per the caller.
+            unsafe { scanf::$how($($pass,)* fmt, raw(&mut args), $gnu) }
+        }
+    )*};
+}
+
+scanf_entry_points! {
+    /// `int sscanf(const char *s, const char *fmt, ...)`: what glibc's
+    /// headers call with `_GNU_SOURCE` (`%as` allocates, the GNU way).
+    sscanf(s: *const c_char) => from_str(s), true;
+    /// `int __isoc99_sscanf(...)`: what they call otherwise (C99).
+    __isoc99_sscanf(s: *const c_char) => from_str(s), false;
+    /// `int __isoc23_sscanf(...)`: glibc 2.38's headers in C2x mode.
+    __isoc23_sscanf(s: *const c_char) => from_str(s), false;
+    /// `int fscanf(FILE *f, const char *fmt, ...)`.
+    fscanf(f: *mut File) => from_file(f), true;
+    /// `int __isoc99_fscanf(...)`.
+    __isoc99_fscanf(f: *mut File) => from_file(f), false;
+    /// `int __isoc23_fscanf(...)`.
+    __isoc23_fscanf(f: *mut File) => from_file(f), false;
+    /// `int scanf(const char *fmt, ...)`.
+    scanf() => from_file(std::input()), true;
+    /// `int __isoc99_scanf(...)`.
+    __isoc99_scanf() => from_file(std::input()), false;
+    /// `int __isoc23_scanf(...)`.
+    __isoc23_scanf() => from_file(std::input()), false;
 }

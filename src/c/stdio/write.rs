@@ -9,9 +9,13 @@ use super::{locked, std, EOF};
 use crate::printf::Out;
 use crate::{cstr, error_text, syscall};
 
-/// Appends `bytes` to a stream: into its buffer (written out when full,
-/// and at a newline when line buffered), or straight to the descriptor
-/// when unbuffered. False on a write error (the error flag is set).
+/// Appends `bytes` to a stream as glibc's `_IO_file_xsputn` does, so the
+/// writes the kernel sees are the same: the buffer is filled to the brim
+/// and written whole; what is left goes straight to the descriptor in whole
+/// buffer-sized blocks, and the rest into the buffer. A line-buffered
+/// stream takes bytes through its last newline, writes the buffer out,
+/// then keeps the rest. An unbuffered one writes at once. False on a write
+/// error (the error flag is set).
 ///
 /// # Safety
 /// `f` is a live stream the caller has locked.
@@ -23,25 +27,37 @@ pub unsafe fn put_bytes(f: *mut File, bytes: &[u8]) -> bool {
         }
         let s = &mut *f;
         if s.has(UNBUF) {
-            return write_through(s, bytes);
+            return (s.pending() == 0 || file::flush(f) == 0) && write_through(s, bytes);
         }
         let room = s.buf_end as usize - s.write_ptr as usize;
-        if bytes.len() <= room {
-            core::ptr::copy_nonoverlapping(bytes.as_ptr(), s.write_ptr, bytes.len());
-            s.write_ptr = s.write_ptr.add(bytes.len());
-        } else {
-            if file::flush(f) != 0 {
+        let mut count = room;
+        let mut must_flush = false;
+        if s.has(LINE) && room >= bytes.len() {
+            if let Some(i) = bytes.iter().rposition(|&b| b == b'\n') {
+                count = i + 1;
+                must_flush = true;
+            }
+        }
+        let k = count.min(bytes.len());
+        core::ptr::copy_nonoverlapping(bytes.as_ptr(), s.write_ptr, k);
+        s.write_ptr = s.write_ptr.add(k);
+        let mut rest = &bytes[k..];
+        if rest.is_empty() && !must_flush {
+            return true;
+        }
+        if file::flush(f) != 0 {
+            return false;
+        }
+        let block = s.buf_end as usize - s.buf_base as usize;
+        let direct = rest.len() - if block >= 128 { rest.len() % block } else { 0 };
+        if direct > 0 {
+            if !write_through(s, &rest[..direct]) {
                 return false;
             }
-            if bytes.len() >= s.buf_end as usize - s.buf_base as usize {
-                return write_through(s, bytes);
-            }
-            core::ptr::copy_nonoverlapping(bytes.as_ptr(), s.write_ptr, bytes.len());
-            s.write_ptr = s.write_ptr.add(bytes.len());
+            rest = &rest[direct..];
         }
-        if s.has(LINE) && bytes.contains(&b'\n') {
-            return file::flush(f) == 0;
-        }
+        core::ptr::copy_nonoverlapping(rest.as_ptr(), s.write_ptr, rest.len());
+        s.write_ptr = s.write_ptr.add(rest.len());
         true
     }
 }
@@ -58,18 +74,20 @@ fn write_through(s: &mut File, bytes: &[u8]) -> bool {
     }
 }
 
-/// What the printf family formats into when writing to a stream: the
-/// stream's buffer, or for an unbuffered stream a buffer of its own that
-/// goes out in one write at the end (glibc prints an `fprintf(stderr, ...)`
-/// with one write too).
+/// What the printf family formats into when writing to a stream: each
+/// piece goes in as `put_bytes` puts it (glibc's vfprintf hands its
+/// pieces to the stream the same way), with a fast path for a piece that
+/// fits a fully buffered stream; an unbuffered stream gets a buffer of its
+/// own for the call, written at the end (glibc also prints an
+/// `fprintf(stderr, ...)` with one write).
 pub struct StreamOut {
     f: *mut File,
-    /// Where this call's output starts in the buffer, for the newline
-    /// check of a line-buffered stream.
-    mark: *mut u8,
     pub failed: bool,
-    /// An unbuffered stream's bytes.
-    local: [u8; 1024],
+    /// Whether the stream is unbuffered (then `local` collects the output).
+    unbuffered: bool,
+    /// Whether the stream is line buffered (no fast path).
+    line: bool,
+    local: [u8; 8192],
     len: usize,
 }
 
@@ -84,32 +102,16 @@ impl StreamOut {
             return None;
         }
         // SAFETY: per the caller.
-        let mark = unsafe { (*f).write_ptr };
-        Some(StreamOut { f, mark, failed: false, local: [0; 1024], len: 0 })
+        let s = unsafe { &*f };
+        Some(StreamOut { f, failed: false, unbuffered: s.has(UNBUF), line: s.has(LINE), local: [0; 8192], len: 0 })
     }
 
-    fn unbuffered(&self) -> bool {
-        // SAFETY: the stream is live and locked (see `new`).
-        unsafe { (*self.f).has(UNBUF) }
-    }
-
-    /// Sends what this call wrote on its way: the local buffer, or for a
-    /// line-buffered stream the buffer if a newline went into it.
+    /// Writes out an unbuffered stream's output.
     pub fn finish(&mut self) {
-        // SAFETY: the stream is live and locked.
-        let s = unsafe { &mut *self.f };
-        if self.unbuffered() {
+        if self.unbuffered && self.len > 0 {
             let n = core::mem::take(&mut self.len);
-            self.failed |= !write_through(s, &self.local[..n]);
-        } else if s.has(LINE) {
-            let start = self.mark.max(s.write_base);
-            let end = s.write_ptr;
-            // SAFETY: start..end lies inside the buffer.
-            let written = unsafe { core::slice::from_raw_parts(start, (end as usize).saturating_sub(start as usize)) };
-            // SAFETY: live and locked.
-            if written.contains(&b'\n') && unsafe { file::flush(self.f) } != 0 {
-                self.failed = true;
-            }
+            // SAFETY: the stream is live and locked (see `new`).
+            self.failed |= !write_through(unsafe { &mut *self.f }, &self.local[..n]);
         }
     }
 }
@@ -117,14 +119,12 @@ impl StreamOut {
 impl Out for StreamOut {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        if self.unbuffered() {
+        if self.unbuffered {
             if self.len + bytes.len() > self.local.len() {
-                let n = core::mem::take(&mut self.len);
-                // SAFETY: live and locked.
-                let s = unsafe { &mut *self.f };
-                self.failed |= !write_through(s, &self.local[..n]);
+                self.finish();
                 if bytes.len() > self.local.len() {
-                    self.failed |= !write_through(s, bytes);
+                    // SAFETY: live and locked.
+                    self.failed |= !write_through(unsafe { &mut *self.f }, bytes);
                     return;
                 }
             }
@@ -134,25 +134,16 @@ impl Out for StreamOut {
         }
         // SAFETY: live and locked.
         let s = unsafe { &mut *self.f };
-        let room = s.buf_end as usize - s.write_ptr as usize;
-        if bytes.len() <= room {
+        if !self.line && bytes.len() <= s.buf_end as usize - s.write_ptr as usize {
             // SAFETY: the bytes fit in the buffer.
             unsafe {
                 core::ptr::copy_nonoverlapping(bytes.as_ptr(), s.write_ptr, bytes.len());
                 s.write_ptr = s.write_ptr.add(bytes.len());
             }
-        } else {
-            // A full buffer: out it goes, and this call's newline search
-            // starts again at the buffer's start.
-            // SAFETY: live and locked.
-            self.failed |= unsafe { file::flush(self.f) } != 0;
-            self.mark = s.buf_base;
-            let save = s.mode;
-            s.mode &= !LINE;
-            // SAFETY: live and locked.
-            self.failed |= !unsafe { put_bytes(self.f, bytes) };
-            s.mode = save;
+            return;
         }
+        // SAFETY: live and locked.
+        self.failed |= !unsafe { put_bytes(self.f, bytes) };
     }
 }
 
@@ -206,7 +197,14 @@ pub unsafe extern "C" fn __overflow(f: *mut File, c: c_int) -> c_int {
         if c == EOF {
             return if file::to_writing(f) { file::flush(f) } else { EOF };
         }
-        if put_bytes(f, &[c as u8]) { c & 0xff } else { EOF }
+        if !put_bytes(f, &[c as u8]) {
+            return EOF;
+        }
+        // A newline that went into a full buffer still ends the line.
+        if c as u8 == b'\n' && (*f).has(LINE) && (*f).pending() > 0 && file::flush(f) != 0 {
+            return EOF;
+        }
+        c & 0xff
     }
 }
 

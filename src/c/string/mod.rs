@@ -5,7 +5,7 @@
 //! Scans use `crate::cstr`'s word-at-a-time loops.
 
 mod compare;
-mod copy;
+pub(crate) mod copy;
 mod error;
 mod search;
 mod token;
