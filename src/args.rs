@@ -35,6 +35,7 @@ core::arch::global_asm!(
 );
 // The unit tests run under glibc, which has its own.
 #[cfg(test)]
+#[allow(non_upper_case_globals)]
 static mut __environ: *mut *mut c_char = core::ptr::null_mut();
 
 /// The current `environ`.

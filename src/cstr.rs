@@ -20,14 +20,46 @@ pub fn splat(b: u8) -> usize {
     LOW * usize::from(b)
 }
 
-/// The length of the string at `s`.
+/// The length of the string at `s` (the architecture's fastest scan).
 ///
 /// # Safety
 /// `s` must be NUL-terminated.
 #[inline]
 pub unsafe fn len(s: *const u8) -> usize {
     // SAFETY: per the caller.
-    unsafe { span_until(s, 0) }
+    unsafe { crate::arch::strlen(s) }
+}
+
+/// `strcmp` a word at a time once `a` is aligned: `a`'s words are aligned
+/// reads; `b`'s unaligned ones are made only when they stay inside a page.
+/// (The portable version; an architecture may have a faster one.)
+///
+/// # Safety
+/// Both NUL-terminated.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+pub unsafe fn compare(mut a: *const u8, mut b: *const u8) -> i32 {
+    const PAGE: usize = 4096;
+    // SAFETY: reads stay within each string, or within the aligned word
+    // of `a` holding its NUL and the page holding `b`'s current word.
+    unsafe {
+        loop {
+            if (a as usize).is_multiple_of(W) && (b as usize) % PAGE <= PAGE - W {
+                let wa = (a as *const usize).read();
+                let wb = (b as *const usize).read_unaligned();
+                if wa == wb && !has_zero(wa) {
+                    a = a.add(W);
+                    b = b.add(W);
+                    continue;
+                }
+            }
+            let (x, y) = (*a, *b);
+            if x != y || x == 0 {
+                return i32::from(x) - i32::from(y);
+            }
+            a = a.add(1);
+            b = b.add(1);
+        }
+    }
 }
 
 /// The number of bytes before the first `c` or NUL at `s` (`strchrnul`'s

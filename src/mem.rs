@@ -52,8 +52,7 @@ mod exported {
     #[no_mangle]
     pub unsafe extern "C" fn memcpy(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
         // SAFETY: per C's contract.
-        unsafe { arch::copy_forward(dst, src, n) };
-        dst
+        unsafe { arch::memcpy(dst, src, n) }
     }
 
     /// # Safety
@@ -104,32 +103,8 @@ mod exported {
     /// `s` must be NUL-terminated.
     #[no_mangle]
     pub unsafe extern "C" fn strlen(s: *const u8) -> usize {
-        // Byte steps up to a word boundary, then whole aligned words (an
-        // aligned word never crosses into an unmapped page), then bytes.
-        const LOW: usize = usize::MAX / 255;
-        const HIGH: usize = LOW << 7;
-        let mut p = s;
-        // SAFETY: reads stay within the string or the aligned word holding
-        // its terminator.
-        unsafe {
-            while !(p as usize).is_multiple_of(W) {
-                if *p == 0 {
-                    return p as usize - s as usize;
-                }
-                p = p.add(1);
-            }
-            loop {
-                let w = (p as *const usize).read();
-                if w.wrapping_sub(LOW) & !w & HIGH != 0 {
-                    break;
-                }
-                p = p.add(W);
-            }
-            while *p != 0 {
-                p = p.add(1);
-            }
-        }
-        p as usize - s as usize
+        // SAFETY: per C's contract.
+        unsafe { arch::strlen(s) }
     }
 }
 

@@ -126,11 +126,31 @@ struct Sink<'a, 'b> {
     /// The first dropped digit.
     round: Option<u8>,
     sticky: bool,
+    /// Once the first kept digit is in: how many more to keep (the fast
+    /// path of `push`); 0 before it and after the last.
+    left: i64,
 }
 
 impl Sink<'_, '_> {
     /// Takes the next digit (0-9); true when no more are needed.
+    #[inline]
     fn push(&mut self, digit: u8) -> bool {
+        if self.left > 0 {
+            self.left -= 1;
+            self.weight -= 1;
+            if digit == 0 {
+                self.zeros += 1;
+            } else {
+                self.store(digit);
+            }
+            return false;
+        }
+        self.push_edge(digit)
+    }
+
+    /// `push` before the first kept digit, at it, and past the last.
+    #[inline(never)]
+    fn push_edge(&mut self, digit: u8) -> bool {
         let w = self.weight;
         self.weight -= 1;
         if self.round.is_some() {
@@ -153,6 +173,8 @@ impl Sink<'_, '_> {
             } else {
                 if !started {
                     self.d.exp = w;
+                    // The digits of weights w-1 down to the cut.
+                    self.left = i64::from(w) - i64::from(cut);
                 }
                 self.store(digit);
             }
@@ -166,9 +188,17 @@ impl Sink<'_, '_> {
         r != 5 || self.sticky
     }
 
+    #[inline]
     fn store(&mut self, digit: u8) {
-        let need = self.zeros + 1;
         let d = &mut *self.d;
+        if self.zeros == 0 {
+            if let Some(slot) = d.buf.get_mut(d.len) {
+                *slot = b'0' + digit;
+                d.len += 1;
+            }
+            return;
+        }
+        let need = self.zeros + 1;
         if let Some(dst) = d.buf.get_mut(d.len..d.len + need) {
             dst.fill(b'0');
             dst[need - 1] = b'0' + digit;
@@ -224,7 +254,13 @@ pub fn digits(m: u128, e: i32, mode: Mode, d: &mut Digits) {
         Mode::Fixed(p) => Some(-(p.min(i32::MAX as usize / 2) as i32)),
         Mode::Sig(_) => None,
     };
-    let mut sink = Sink { d, mode, weight: 0, cut, zeros: 0, round: None, sticky: false };
+    let mut sink = Sink { d, mode, weight: 0, cut, zeros: 0, round: None, sticky: false, left: 0 };
+    // Trailing zero bits change nothing and may let the value fit the fast path.
+    let tz = m.trailing_zeros().min(127);
+    let (m, e) = (m >> tz, e.saturating_add(tz as i32));
+    if small_digits(m, e, &mut sink) {
+        return sink.finish();
+    }
     let (int, frac, frac_bits) = if e >= 0 {
         (Big::shifted(m, e as u32), None, 0)
     } else {
@@ -261,6 +297,70 @@ pub fn digits(m: u128, e: i32, mode: Mode, d: &mut Digits) {
         }
     }
     sink.finish()
+}
+
+/// The fast path, for the values programs print: an integer part below
+/// 2^128 and a fraction of at most 98 bits, so that 128-bit arithmetic is
+/// exact (a fraction times 10^9 stays below 2^128). Feeds the digits to
+/// `sink` and returns true, or returns false without touching it.
+fn small_digits(m: u128, e: i32, sink: &mut Sink) -> bool {
+    let bits = 128 - m.leading_zeros() as i32;
+    let (int, frac, k) = if e >= 0 {
+        if bits + e > 128 {
+            return false;
+        }
+        (m << e, 0u128, 0u32)
+    } else {
+        let k = e.unsigned_abs();
+        if k > 98 {
+            return false;
+        }
+        (m >> k, m & ((1u128 << k) - 1), k)
+    };
+    if int == 0 {
+        sink.weight = -1;
+    } else {
+        // At most 39 digits, written from the right.
+        let mut buf = [0u8; 40];
+        let mut i = buf.len();
+        let mut v = int;
+        while v >= 1 << 64 {
+            let mut low = (v % 10_000_000_000_000_000_000) as u64;
+            v /= 10_000_000_000_000_000_000;
+            for _ in 0..19 {
+                i -= 1;
+                buf[i] = (low % 10) as u8;
+                low /= 10;
+            }
+        }
+        let mut low = v as u64;
+        while low > 0 {
+            i -= 1;
+            buf[i] = (low % 10) as u8;
+            low /= 10;
+        }
+        sink.weight = (buf.len() - i) as i32 - 1;
+        for &digit in &buf[i..] {
+            if sink.push(digit) {
+                return true;
+            }
+        }
+    }
+    let mask = if k == 0 { 0 } else { (1u128 << k) - 1 };
+    let mut f = frac;
+    while f != 0 {
+        f *= u128::from(BILLION);
+        let chunk = (f >> k) as u32;
+        f &= mask;
+        let mut div = BILLION / 10;
+        while div > 0 {
+            if sink.push((chunk / div % 10) as u8) {
+                return true;
+            }
+            div /= 10;
+        }
+    }
+    true
 }
 
 /// Feeds the integer part's digits to `sink`; true when it needs no more.
@@ -314,7 +414,8 @@ mod tests {
 
     #[test]
     fn compares_with_powers_of_ten() {
-        for (x, p, below) in [(999.5, 3, true), (1000.0, 3, false), (1000.4, 3, false), (0.5, 0, true), (1.0, 0, false), (1e22, 22, false), (9.999999999999999e22, 23, true)] {
+        // The double nearest 1e23 is just below 10^23.
+        for (x, p, below) in [(999.5, 3, true), (1000.0, 3, false), (1000.4, 3, false), (0.5, 0, true), (1.0, 0, false), (1e22, 22, false), (1e23, 23, true)] {
             let f = Float::from_f64(x);
             assert_eq!(super::below_pow10(f.m, f.e, p), below, "{x} < 1e{p}");
         }

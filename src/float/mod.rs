@@ -1,10 +1,12 @@
 //! Binary floating point to and from exact decimal: what printf's `%f %e
-//! %g` and strtod need. A double's digits come from `core::fmt` (exact, ties
-//! to even, fast); a long double's (x87 80-bit extended on x86_64, IEEE
-//! binary128 on aarch64) from [`bignum`]. Both give the same [`Digits`]:
-//! the decimal digits of the value rounded as a [`Mode`] says.
+//! %g` and strtod need. Digits come from [`bignum`] for every format
+//! (double, x87 80-bit extended on x86_64, IEEE binary128 on aarch64):
+//! 128-bit integer arithmetic for the values programs print, multi-word
+//! arithmetic for the extremes; exact, ties to even. The unit tests check
+//! it against `core::fmt`'s exact formatting of doubles.
 
 pub mod bignum;
+#[cfg(test)]
 mod fmt64;
 pub mod parse;
 
@@ -99,10 +101,8 @@ impl Float {
     pub fn digits(&self, mode: Mode, d: &mut Digits) {
         d.len = 0;
         d.exp = 0;
-        match (self.class, self.source) {
-            (Class::Finite, Source::Double(x)) => fmt64::digits(x.abs(), mode, d),
-            (Class::Finite, _) => bignum::digits(self.m, self.e, mode, d),
-            _ => {}
+        if self.class == Class::Finite {
+            bignum::digits(self.m, self.e, mode, d);
         }
     }
 

@@ -354,7 +354,7 @@ unsafe fn store_count(p: *mut u8, len: Len, n: usize) {
 /// glibc's order (`#`, `'`, `+` or space, `-`, `0` unless `-`, `I`), the
 /// width and precision (fetched values included), and the conversion
 /// character; the length modifier is dropped.
-fn unknown(w: &mut dyn Out, flags: u8, width: usize, prec: Option<usize>, conv: u8) {
+fn unknown(w: &mut Counted, flags: u8, width: usize, prec: Option<usize>, conv: u8) {
     let has = |bit| flags & bit != 0;
     w.put(b"%");
     let sign = if has(spec::PLUS) { Some(b'+') } else { has(spec::SPACE).then_some(b' ') };

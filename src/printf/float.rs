@@ -2,10 +2,11 @@
 //! digits `float` computes, with sign, point, exponent and padding.
 
 use alloc::vec::Vec;
+use core::mem::MaybeUninit;
 
 use super::int::Field;
 use super::spec::{ALT, MINUS, ZERO};
-use super::{hex, Out};
+use super::{hex, Counted, Out};
 use crate::float::{Class, Digits, Float, Mode};
 
 /// Bytes and runs of zeros: a number's text without copying its digits.
@@ -46,7 +47,7 @@ impl<'a> Pieces<'a> {
 
     /// Writes sign, prefix and pieces in the field's width: zero padding
     /// (the `0` flag without `-`) goes after the sign and prefix.
-    pub fn emit(&self, w: &mut dyn Out, f: &Field, sign: &[u8], prefix: &[u8], zero_pad: bool) {
+    pub fn emit(&self, w: &mut Counted, f: &Field, sign: &[u8], prefix: &[u8], zero_pad: bool) {
         let len = sign.len() + prefix.len() + self.len();
         let pad = f.width.saturating_sub(len);
         let left = f.has(MINUS);
@@ -72,7 +73,7 @@ impl<'a> Pieces<'a> {
 }
 
 /// A floating-point conversion of `x`.
-pub fn float(w: &mut dyn Out, f: &Field, conv: u8, x: &Float) {
+pub fn float(w: &mut Counted, f: &Field, conv: u8, x: &Float) {
     let upper = conv.is_ascii_uppercase();
     let sign = f.sign(x.neg);
     if matches!(x.class, Class::Inf | Class::Nan) {
@@ -95,11 +96,18 @@ pub fn float(w: &mut dyn Out, f: &Field, conv: u8, x: &Float) {
         b'e' | b'E' => Mode::Sig(prec.saturating_add(1)),
         _ => Mode::Sig(prec.max(1)),
     };
-    let mut stack = [0u8; 800];
+    // Only the room this value needs is zeroed (most need a few dozen
+    // bytes of the 800 a double may).
+    let mut stack = MaybeUninit::<[u8; 800]>::uninit();
     let mut heap = Vec::new();
     let cap = x.capacity(mode);
-    let buf: &mut [u8] = if cap <= stack.len() {
-        &mut stack
+    let buf: &mut [u8] = if cap <= 800 {
+        // SAFETY: the first `cap` bytes are zeroed before the slice is made.
+        unsafe {
+            let p = stack.as_mut_ptr().cast::<u8>();
+            core::ptr::write_bytes(p, 0, cap);
+            core::slice::from_raw_parts_mut(p, cap)
+        }
     } else {
         heap.resize(cap, 0);
         &mut heap

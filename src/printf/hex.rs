@@ -8,7 +8,7 @@
 use super::float::Pieces;
 use super::int::Field;
 use super::spec::ALT;
-use super::Out;
+use super::Counted;
 use crate::float::{Class, Float, Source};
 
 /// The leading digit, the fraction's hex digits (as one number) and their
@@ -31,7 +31,7 @@ fn parts(x: &Float) -> (u128, u128, usize, i32) {
 }
 
 /// `%a` of the finite `x`.
-pub fn hex_float(w: &mut dyn Out, f: &Field, upper: bool, x: &Float) {
+pub fn hex_float(w: &mut Counted, f: &Field, upper: bool, x: &Float) {
     let (mut lead, mut frac, n, mut exp) = parts(x);
     let digits = match f.prec {
         Some(p) if p < n => {

@@ -2,7 +2,7 @@
 //! strings: digits, sign, prefix, precision zeros and width padding.
 
 use super::spec::{ALT, MINUS, PLUS, SPACE, ZERO};
-use super::Out;
+use super::{Counted, Out};
 
 /// A conversion's flags, width and precision, its `*` arguments fetched.
 #[derive(Clone, Copy)]
@@ -33,7 +33,7 @@ impl Field {
     /// Writes `parts` (sign, prefix, body) right- or left-justified in the
     /// width; with `zero_pad`, zeros between prefix and body instead of
     /// leading spaces.
-    pub fn emit(&self, w: &mut dyn Out, sign: &[u8], prefix: &[u8], zeros: usize, body: &[&[u8]], zero_pad: bool) {
+    pub fn emit(&self, w: &mut Counted, sign: &[u8], prefix: &[u8], zeros: usize, body: &[&[u8]], zero_pad: bool) {
         let len = sign.len() + prefix.len() + zeros + body.iter().map(|b| b.len()).sum::<usize>();
         let pad = self.width.saturating_sub(len);
         let left = self.has(MINUS);
@@ -97,7 +97,7 @@ fn power_of_two(mut v: u64, shift: u32, upper: bool, buf: &mut [u8; 64]) -> &[u8
 }
 
 /// An integer conversion of magnitude `v` (`negative` for `%d`'s sign).
-pub fn integer(w: &mut dyn Out, f: &Field, conv: u8, v: u64, negative: bool) {
+pub fn integer(w: &mut Counted, f: &Field, conv: u8, v: u64, negative: bool) {
     let mut buf = [0u8; 64];
     let digits: &[u8] = match (conv, f.prec) {
         // Precision 0 and value 0: no digits at all.
@@ -125,7 +125,7 @@ pub fn integer(w: &mut dyn Out, f: &Field, conv: u8, v: u64, negative: bool) {
 }
 
 /// `%p`: `(nil)` for NULL, else as `%#lx` (with the sign flags, as glibc).
-pub fn pointer(w: &mut dyn Out, f: &Field, v: u64) {
+pub fn pointer(w: &mut Counted, f: &Field, v: u64) {
     if v == 0 {
         return string(w, &Field { prec: None, ..*f }, b"(nil)");
     }
@@ -136,7 +136,7 @@ pub fn pointer(w: &mut dyn Out, f: &Field, v: u64) {
 }
 
 /// `%s` and `%c`: the bytes, padded with spaces to the width.
-pub fn string(w: &mut dyn Out, f: &Field, s: &[u8]) {
+pub fn string(w: &mut Counted, f: &Field, s: &[u8]) {
     if f.width <= s.len() {
         return w.put(s);
     }

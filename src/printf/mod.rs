@@ -17,8 +17,6 @@ mod int;
 mod spec;
 
 pub use args::Args;
-#[cfg(test)]
-pub use args::{Arg, SliceArgs};
 
 /// Where formatted bytes go: a buffer, a stream, a file descriptor.
 pub trait Out {
@@ -27,6 +25,9 @@ pub trait Out {
 
     /// Appends `n` copies of `byte` (padding).
     fn fill(&mut self, byte: u8, mut n: usize) {
+        if n == 0 {
+            return;
+        }
         let chunk = [byte; 32];
         while n > 0 {
             let k = n.min(chunk.len());
@@ -48,7 +49,9 @@ pub enum Error {
     Invalid,
 }
 
-/// An [`Out`] that counts what passes through it (for the return value and `%n`).
+/// An [`Out`] that counts what passes through it (for the return value and
+/// `%n`); the engine's functions take it rather than a `dyn Out`, so empty
+/// pieces (no sign, no padding) cost no call into the sink.
 pub(crate) struct Counted<'a> {
     out: &'a mut dyn Out,
     n: usize,
@@ -57,12 +60,17 @@ pub(crate) struct Counted<'a> {
 impl Out for Counted<'_> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        self.n += bytes.len();
-        self.out.put(bytes);
+        if !bytes.is_empty() {
+            self.n += bytes.len();
+            self.out.put(bytes);
+        }
     }
+    #[inline]
     fn fill(&mut self, byte: u8, n: usize) {
-        self.n += n;
-        self.out.fill(byte, n);
+        if n != 0 {
+            self.n += n;
+            self.out.fill(byte, n);
+        }
     }
 }
 

@@ -5,6 +5,7 @@ mod baselines;
 mod bench;
 mod child;
 mod hostile;
+mod libc;
 mod malloc;
 mod measure;
 mod percpu;
@@ -36,6 +37,11 @@ usage:
   xtask malloc [--runs N]
       crt0's heap against glibc's and musl's malloc on the workloads of
       xtask/programs/malloc_bench.c, built into target/bench/ (default N 7 interleaved runs)
+  xtask libc [--runs N] [--only NAME]
+      crt0's C library against glibc's and musl's: printf/snprintf of integers, strings and
+      floats, memcpy/strlen/strcmp at 16 bytes to 64 KiB (xtask/programs/libc_bench.c, built
+      into target/bench/); CPU-time medians of N interleaved runs (default 11); --only: the
+      workloads whose name starts with NAME (memcpy, snprintf, ...)
   xtask percpu [--runs N] [--rounds R] [--batch B] [--stress-iters I]
       crt0::percpu against a plain load, getcpu (vDSO and system call), glibc's sched_getcpu
       and one shared atomic counter (default 5 runs of 11 interleaved rounds of 10^7 calls),
@@ -58,6 +64,7 @@ fn main() -> ExitCode {
         Some("measure") => measure(args.collect()),
         Some("startup") => startup(args.collect()),
         Some("malloc") => malloc(args.collect()),
+        Some("libc") => libc_bench(args.collect()),
         Some("percpu") => percpu(args.collect()),
         Some("startup-aarch64") => aarch64::main(args.collect()),
         Some("threads") => threads(args.collect()),
@@ -131,6 +138,22 @@ fn malloc(args: Vec<OsString>) -> Result<(), String> {
         }
     }
     malloc::run(&opts).map_err(|e| e.to_string())
+}
+
+fn libc_bench(args: Vec<OsString>) -> Result<(), String> {
+    let mut opts = libc::Options { runs: 11, only: None };
+    let mut rest = args.into_iter();
+    while let Some(a) = rest.next() {
+        if a == "--runs" {
+            opts.runs = positive(rest.next(), "--runs")?;
+        } else if a == "--only" {
+            let name = rest.next().and_then(|n| n.into_string().ok()).ok_or("--only needs a workload name")?;
+            opts.only = Some(name);
+        } else {
+            return Err(format!("unknown libc option {a:?}\n{USAGE}"));
+        }
+    }
+    libc::run(&opts).map_err(|e| e.to_string())
 }
 
 fn threads(args: Vec<OsString>) -> Result<(), String> {

@@ -62,11 +62,11 @@ struct Build {
 }
 
 /// What one run of a program reported.
-struct Sample {
-    cpu: Duration,
-    wall: Duration,
-    minor_faults: u64,
-    stdout: String,
+pub(crate) struct Sample {
+    pub(crate) cpu: Duration,
+    pub(crate) wall: Duration,
+    pub(crate) minor_faults: u64,
+    pub(crate) stdout: String,
 }
 
 pub fn run(opts: &Options) -> io::Result<()> {
@@ -184,7 +184,7 @@ fn time_round_robin(programs: &[(&str, &Path)], args: &[&str], runs: usize) -> i
 }
 
 /// Runs `binary` once in an empty environment and collects its rusage with wait4.
-fn run_once(binary: &Path, args: &[&str]) -> io::Result<Sample> {
+pub(crate) fn run_once(binary: &Path, args: &[&str]) -> io::Result<Sample> {
     let start = Instant::now();
     let mut child = Command::new(binary)
         .args(args)
@@ -268,7 +268,7 @@ fn heap_syscalls(program: &Program) -> io::Result<String> {
     Ok(if counts.is_empty() { "none".to_string() } else { counts.join(", ") })
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut v: Vec<Duration>) -> Duration {
     v.sort_unstable();
     v[v.len() / 2]
 }

@@ -22,12 +22,14 @@ pub struct VaList {
 
 /// How a C function declared with a `va_list` parameter receives it: the
 /// struct by value (a composite over 16 bytes: by reference to a copy).
+#[cfg_attr(test, allow(dead_code))]
 pub type VaListArg = VaList;
 
 /// The list a `va_list` parameter designates.
 ///
 /// # Safety
 /// `ap` must be a `va_list` parameter as C passed it.
+#[cfg_attr(test, allow(dead_code))]
 pub unsafe fn from_arg(ap: &mut VaListArg) -> &mut VaList {
     ap
 }

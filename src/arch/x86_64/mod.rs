@@ -9,9 +9,14 @@ use crate::tls::Variant;
 pub mod cpu;
 pub mod percpu;
 pub mod signal;
+mod string;
 mod ldouble;
 pub mod thread;
 pub mod va;
+
+// The unit tests keep glibc's memcpy and strcmp (see `mem`).
+#[cfg_attr(test, allow(unused_imports))]
+pub use string::{memcpy, strcmp, strlen};
 
 /// `long double`'s significand bits (`LDBL_MANT_DIG`): x87 80-bit extended,
 /// with an explicit integer bit.

@@ -18,12 +18,14 @@ pub struct VaList {
 
 /// How a C function declared with a `va_list` parameter receives it: a
 /// pointer to the caller's tag (the array decays).
+#[cfg_attr(test, allow(dead_code))]
 pub type VaListArg = *mut VaList;
 
 /// The list a `va_list` parameter designates.
 ///
 /// # Safety
 /// `ap` must be a `va_list` parameter as C passed it.
+#[cfg_attr(test, allow(dead_code))]
 pub unsafe fn from_arg(ap: &mut VaListArg) -> &mut VaList {
     // SAFETY: per the caller, a pointer to a live tag.
     unsafe { &mut **ap }

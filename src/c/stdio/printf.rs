@@ -52,6 +52,15 @@ impl Out for BufOut {
         }
         self.room -= k;
     }
+    fn fill(&mut self, byte: u8, n: usize) {
+        let k = n.min(self.room);
+        // SAFETY: as in `put`.
+        unsafe {
+            core::ptr::write_bytes(self.p, byte, k);
+            self.p = self.p.add(k);
+        }
+        self.room -= k;
+    }
 }
 
 /// A file descriptor, through a buffer written when full and at the end.

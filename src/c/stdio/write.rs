@@ -3,6 +3,7 @@
 //! family formats into.
 
 use core::ffi::{c_char, c_int, c_void};
+use core::mem::MaybeUninit;
 
 use super::file::{self, File, LINE, UNBUF};
 use super::{locked, std, EOF};
@@ -87,7 +88,10 @@ pub struct StreamOut {
     unbuffered: bool,
     /// Whether the stream is line buffered (no fast path).
     line: bool,
-    local: [u8; 8192],
+    /// An unbuffered stream's output so far: `len` bytes written, the rest
+    /// never read (left uninitialised: zeroing 8 KiB per call would cost
+    /// more than the formatting).
+    local: MaybeUninit<[u8; 8192]>,
     len: usize,
 }
 
@@ -103,15 +107,23 @@ impl StreamOut {
         }
         // SAFETY: per the caller.
         let s = unsafe { &*f };
-        Some(StreamOut { f, failed: false, unbuffered: s.has(UNBUF), line: s.has(LINE), local: [0; 8192], len: 0 })
+        Some(StreamOut { f, failed: false, unbuffered: s.has(UNBUF), line: s.has(LINE), local: MaybeUninit::uninit(), len: 0 })
+    }
+
+    const CAP: usize = 8192;
+
+    /// The bytes collected for an unbuffered stream.
+    fn collected(&self) -> &[u8] {
+        // SAFETY: the first `len` bytes were written by `put`.
+        unsafe { core::slice::from_raw_parts(self.local.as_ptr().cast::<u8>(), self.len) }
     }
 
     /// Writes out an unbuffered stream's output.
     pub fn finish(&mut self) {
         if self.unbuffered && self.len > 0 {
-            let n = core::mem::take(&mut self.len);
             // SAFETY: the stream is live and locked (see `new`).
-            self.failed |= !write_through(unsafe { &mut *self.f }, &self.local[..n]);
+            self.failed |= !write_through(unsafe { &mut *self.f }, self.collected());
+            self.len = 0;
         }
     }
 }
@@ -120,15 +132,16 @@ impl Out for StreamOut {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
         if self.unbuffered {
-            if self.len + bytes.len() > self.local.len() {
+            if self.len + bytes.len() > Self::CAP {
                 self.finish();
-                if bytes.len() > self.local.len() {
+                if bytes.len() > Self::CAP {
                     // SAFETY: live and locked.
                     self.failed |= !write_through(unsafe { &mut *self.f }, bytes);
                     return;
                 }
             }
-            self.local[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+            // SAFETY: len + bytes.len() <= CAP: inside the buffer.
+            unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), self.local.as_mut_ptr().cast::<u8>().add(self.len), bytes.len()) };
             self.len += bytes.len();
             return;
         }
@@ -144,6 +157,25 @@ impl Out for StreamOut {
         }
         // SAFETY: live and locked.
         self.failed |= !unsafe { put_bytes(self.f, bytes) };
+    }
+
+    fn fill(&mut self, byte: u8, mut n: usize) {
+        // SAFETY: live and locked.
+        let s = unsafe { &mut *self.f };
+        if !self.unbuffered && !self.line && n <= s.buf_end as usize - s.write_ptr as usize {
+            // SAFETY: the bytes fit in the buffer.
+            unsafe {
+                core::ptr::write_bytes(s.write_ptr, byte, n);
+                s.write_ptr = s.write_ptr.add(n);
+            }
+            return;
+        }
+        let chunk = [byte; 64];
+        while n > 0 {
+            let k = n.min(chunk.len());
+            self.put(&chunk[..k]);
+            n -= k;
+        }
     }
 }
 

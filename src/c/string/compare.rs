@@ -3,41 +3,16 @@
 
 use core::ffi::{c_char, c_int};
 
-use crate::cstr::has_zero;
-
-const W: usize = core::mem::size_of::<usize>();
-const PAGE: usize = 4096;
 
 /// `int strcmp(const char *a, const char *b)`: compares bytes as unsigned
-/// char. A word at a time once `a` is aligned: `a`'s words are aligned
-/// reads; `b`'s unaligned ones are made only when they stay inside a page.
+/// char; the difference of the first pair that differs.
 ///
 /// # Safety
 /// Both NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn strcmp(a: *const c_char, b: *const c_char) -> c_int {
-    let (mut a, mut b) = (a.cast::<u8>(), b.cast::<u8>());
-    // SAFETY: reads stay within each string, or within the aligned word
-    // of `a` holding its NUL and the page holding `b`'s current word.
-    unsafe {
-        loop {
-            if (a as usize).is_multiple_of(W) && (b as usize) % PAGE <= PAGE - W {
-                let wa = (a as *const usize).read();
-                let wb = (b as *const usize).read_unaligned();
-                if wa == wb && !has_zero(wa) {
-                    a = a.add(W);
-                    b = b.add(W);
-                    continue;
-                }
-            }
-            let (x, y) = (*a, *b);
-            if x != y || x == 0 {
-                return c_int::from(x) - c_int::from(y);
-            }
-            a = a.add(1);
-            b = b.add(1);
-        }
-    }
+    // SAFETY: per the caller.
+    unsafe { crate::arch::strcmp(a.cast(), b.cast()) }
 }
 
 /// `int strncmp(const char *a, const char *b, size_t n)`.
