@@ -169,7 +169,7 @@ impl Args {
     /// Argument `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<&'static CStr> {
         // SAFETY: every argv entry is a NUL-terminated string the kernel copied.
-        self.argv.get(i).map(|&p| unsafe { CStr::from_ptr(p) })
+        self.argv.get(i).map(|&p| unsafe { crate::cstr::c_str(p) })
     }
     /// The raw pointers, as `main` receives them.
     pub fn as_ptrs(&self) -> &'static [*const c_char] {
@@ -178,7 +178,7 @@ impl Args {
     /// An iterator over the arguments.
     pub fn iter(&self) -> impl Iterator<Item = &'static CStr> + 'static {
         // SAFETY: as in `get`.
-        self.argv.iter().map(|&p| unsafe { CStr::from_ptr(p) })
+        self.argv.iter().map(|&p| unsafe { crate::cstr::c_str(p) })
     }
 }
 
@@ -188,7 +188,7 @@ impl IntoIterator for Args {
     fn into_iter(self) -> Self::IntoIter {
         fn cstr(p: &*const c_char) -> &'static CStr {
             // SAFETY: as in `Args::get`.
-            unsafe { CStr::from_ptr(*p) }
+            unsafe { crate::cstr::c_str(*p) }
         }
         self.argv.iter().map(cstr as fn(&*const c_char) -> &'static CStr)
     }
@@ -211,13 +211,13 @@ pub fn var(name: &str) -> Option<&'static CStr> {
 pub fn vars() -> impl Iterator<Item = (&'static [u8], &'static CStr)> {
     envp().iter().filter_map(|&p| {
         // SAFETY: every envp entry is a NUL-terminated string.
-        let entry = unsafe { CStr::from_ptr(p) };
+        let entry = unsafe { crate::cstr::c_str(p) };
         let bytes = entry.to_bytes();
         let (name, value) = split_entry(bytes);
         value?;
         // The value is the tail of the same C string, so it is NUL-terminated.
         // SAFETY: name.len() + 1 <= bytes.len(), inside the string.
-        let v = unsafe { CStr::from_ptr(p.add(name.len() + 1)) };
+        let v = unsafe { crate::cstr::c_str(p.add(name.len() + 1)) };
         Some((name, v))
     })
 }

@@ -6,11 +6,6 @@
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![cfg_attr(feature = "c-variadic", feature(c_variadic))]
-// crt0 defines the C library's functions, so the optimiser must not treat
-// calls to them as the built-in functions it knows (C's -fno-builtin):
-// otherwise it rewrites `stpcpy` inside `strcpy` into `strcpy` itself, an
-// endless recursion it then deletes. (Such crates still take part in LTO.)
-#![no_builtins]
 
 // Per-CPU structures allocate their slots (`percpu`).
 extern crate alloc;

@@ -55,7 +55,7 @@ pub unsafe fn from_env(entry: *const c_char) {
         let matches = name.iter().enumerate().all(|(i, &c)| unsafe { entry.add(i).read() } == c);
         if matches {
             // SAFETY: NUL-terminated, per the caller; the value follows the `=`.
-            let value = unsafe { core::ffi::CStr::from_ptr(entry.add(name.len()).cast()) }.to_bytes();
+            let value = unsafe { crate::cstr::bytes(entry.add(name.len()).cast()) };
             let on = if core::ptr::eq(flag, &RSEQ_OFF) { value == b"0" } else { !value.is_empty() && value != b"0" };
             // SAFETY: phase 1, per the caller.
             unsafe { flag.set(on) };

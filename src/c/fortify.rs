@@ -8,7 +8,7 @@
 
 use core::ffi::{c_char, c_int, c_void};
 
-use super::string::copy::{mempcpy, stpcpy, stpncpy, strncat};
+use super::string::copy::{copy_n_to_end, copy_to_end, mempcpy, strncat};
 use crate::{cstr, exit, syscall};
 
 /// Called by `-fstack-protector` code when the canary was overwritten.
@@ -107,7 +107,7 @@ pub unsafe extern "C" fn __stpcpy_chk(dst: *mut c_char, src: *const c_char, dstl
     // SAFETY: per the caller.
     fits(unsafe { cstr::len(src.cast()) } + 1, dstlen);
     // SAFETY: checked to fit.
-    unsafe { stpcpy(dst, src) }
+    unsafe { copy_to_end(dst, src) }
 }
 
 /// `char *__strcpy_chk(char *dst, const char *src, size_t dstlen)`.
@@ -117,7 +117,9 @@ pub unsafe extern "C" fn __stpcpy_chk(dst: *mut c_char, src: *const c_char, dstl
 #[no_mangle]
 pub unsafe extern "C" fn __strcpy_chk(dst: *mut c_char, src: *const c_char, dstlen: usize) -> *mut c_char {
     // SAFETY: per the caller.
-    unsafe { __stpcpy_chk(dst, src, dstlen) };
+    fits(unsafe { cstr::len(src.cast()) } + 1, dstlen);
+    // SAFETY: checked to fit.
+    unsafe { copy_to_end(dst, src) };
     dst
 }
 
@@ -129,7 +131,7 @@ pub unsafe extern "C" fn __strcpy_chk(dst: *mut c_char, src: *const c_char, dstl
 pub unsafe extern "C" fn __stpncpy_chk(dst: *mut c_char, src: *const c_char, n: usize, dstlen: usize) -> *mut c_char {
     fits(n, dstlen);
     // SAFETY: per the caller, checked to fit.
-    unsafe { stpncpy(dst, src, n) }
+    unsafe { copy_n_to_end(dst, src, n) }
 }
 
 /// `char *__strncpy_chk(char *dst, const char *src, size_t n, size_t dstlen)`.
@@ -138,8 +140,9 @@ pub unsafe extern "C" fn __stpncpy_chk(dst: *mut c_char, src: *const c_char, n: 
 /// As strncpy.
 #[no_mangle]
 pub unsafe extern "C" fn __strncpy_chk(dst: *mut c_char, src: *const c_char, n: usize, dstlen: usize) -> *mut c_char {
-    // SAFETY: per the caller.
-    unsafe { __stpncpy_chk(dst, src, n, dstlen) };
+    fits(n, dstlen);
+    // SAFETY: per the caller, checked to fit.
+    unsafe { copy_n_to_end(dst, src, n) };
     dst
 }
 
@@ -153,7 +156,7 @@ pub unsafe extern "C" fn __strcat_chk(dst: *mut c_char, src: *const c_char, dstl
     unsafe {
         let have = cstr::len(dst.cast());
         fits(have + cstr::len(src.cast()) + 1, dstlen);
-        stpcpy(dst.add(have), src);
+        copy_to_end(dst.add(have), src);
     }
     dst
 }

@@ -25,7 +25,7 @@ fn sys(nr: u32, args: [usize; 6]) -> Result<usize, Errno> {
 /// `mode` is NUL-terminated.
 unsafe fn parse_mode(mode: *const c_char) -> Option<(u32, u32)> {
     // SAFETY: per the caller.
-    let m = unsafe { core::ffi::CStr::from_ptr(mode) }.to_bytes();
+    let m = unsafe { crate::cstr::bytes(mode) };
     let (mut flags, mut stream) = match m.first()? {
         b'r' => (0, READ),
         b'w' => (O_WRONLY | O_CREAT | O_TRUNC, WRITE),

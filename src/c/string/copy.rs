@@ -10,6 +10,39 @@ use crate::c::malloc::alloc;
 use crate::cstr;
 use crate::syscall::Errno;
 
+// The exported functions call these private ones, never each other: the
+// optimiser knows the C library's names, and would turn `stpcpy` called for
+// its side effect inside `strcpy` into a call to `strcpy` itself.
+
+/// Copies `src` with its NUL; the copy's NUL.
+///
+/// # Safety
+/// As stpcpy.
+#[inline(always)]
+pub(crate) unsafe fn copy_to_end(dst: *mut c_char, src: *const c_char) -> *mut c_char {
+    // SAFETY: per the caller.
+    unsafe {
+        let n = cstr::len(src.cast());
+        ptr::copy_nonoverlapping(src, dst, n + 1);
+        dst.add(n)
+    }
+}
+
+/// At most `n` bytes of `src`, zero-filled to `n`; the end of the copied string.
+///
+/// # Safety
+/// As stpncpy.
+#[inline(always)]
+pub(crate) unsafe fn copy_n_to_end(dst: *mut c_char, src: *const c_char, n: usize) -> *mut c_char {
+    // SAFETY: per the caller.
+    unsafe {
+        let k = cstr::nlen(src.cast(), n);
+        ptr::copy_nonoverlapping(src, dst, k);
+        ptr::write_bytes(dst.add(k), 0, n - k);
+        dst.add(k)
+    }
+}
+
 /// `char *stpcpy(char *dst, const char *src)`: the end of the copy (its NUL).
 ///
 /// # Safety
@@ -17,11 +50,7 @@ use crate::syscall::Errno;
 #[no_mangle]
 pub unsafe extern "C" fn stpcpy(dst: *mut c_char, src: *const c_char) -> *mut c_char {
     // SAFETY: per the caller.
-    unsafe {
-        let n = cstr::len(src.cast());
-        ptr::copy_nonoverlapping(src, dst, n + 1);
-        dst.add(n)
-    }
+    unsafe { copy_to_end(dst, src) }
 }
 
 /// `__stpcpy`: glibc's internal name, which older headers' inlines call.
@@ -31,7 +60,7 @@ pub unsafe extern "C" fn stpcpy(dst: *mut c_char, src: *const c_char) -> *mut c_
 #[no_mangle]
 pub unsafe extern "C" fn __stpcpy(dst: *mut c_char, src: *const c_char) -> *mut c_char {
     // SAFETY: per the caller.
-    unsafe { stpcpy(dst, src) }
+    unsafe { copy_to_end(dst, src) }
 }
 
 /// `char *strcpy(char *dst, const char *src)`.
@@ -41,7 +70,7 @@ pub unsafe extern "C" fn __stpcpy(dst: *mut c_char, src: *const c_char) -> *mut 
 #[no_mangle]
 pub unsafe extern "C" fn strcpy(dst: *mut c_char, src: *const c_char) -> *mut c_char {
     // SAFETY: per the caller.
-    unsafe { stpcpy(dst, src) };
+    unsafe { copy_to_end(dst, src) };
     dst
 }
 
@@ -53,12 +82,7 @@ pub unsafe extern "C" fn strcpy(dst: *mut c_char, src: *const c_char) -> *mut c_
 #[no_mangle]
 pub unsafe extern "C" fn stpncpy(dst: *mut c_char, src: *const c_char, n: usize) -> *mut c_char {
     // SAFETY: per the caller.
-    unsafe {
-        let k = cstr::nlen(src.cast(), n);
-        ptr::copy_nonoverlapping(src, dst, k);
-        ptr::write_bytes(dst.add(k), 0, n - k);
-        dst.add(k)
-    }
+    unsafe { copy_n_to_end(dst, src, n) }
 }
 
 /// `char *strncpy(char *dst, const char *src, size_t n)`.
@@ -68,7 +92,7 @@ pub unsafe extern "C" fn stpncpy(dst: *mut c_char, src: *const c_char, n: usize)
 #[no_mangle]
 pub unsafe extern "C" fn strncpy(dst: *mut c_char, src: *const c_char, n: usize) -> *mut c_char {
     // SAFETY: per the caller.
-    unsafe { stpncpy(dst, src, n) };
+    unsafe { copy_n_to_end(dst, src, n) };
     dst
 }
 
@@ -79,7 +103,7 @@ pub unsafe extern "C" fn strncpy(dst: *mut c_char, src: *const c_char, n: usize)
 #[no_mangle]
 pub unsafe extern "C" fn strcat(dst: *mut c_char, src: *const c_char) -> *mut c_char {
     // SAFETY: per the caller.
-    unsafe { stpcpy(dst.add(cstr::len(dst.cast())), src) };
+    unsafe { copy_to_end(dst.add(cstr::len(dst.cast())), src) };
     dst
 }
 
