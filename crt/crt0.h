@@ -17,22 +17,46 @@ extern "C" {
 
 /* ---- The rseq registration owner (Desnoyers' 2019 proposal) ---- */
 #define RSEQ_REG_OWNER_UNSET    0 /* no library handles rseq */
-#define RSEQ_REG_OWNER_PREINIT  1 /* crt0 will register after the constructors */
+#define RSEQ_REG_OWNER_PREINIT  1 /* crt0 will register after the constructors (__rseq_size says so) */
 #define RSEQ_REG_OWNER_LIBC     2 /* crt0 registered (or tried to) */
 #define RSEQ_REG_OWNER_OVERRIDE 3 /* another library owns registration */
 
 /* Changed only by compare-and-swap; read it with an atomic load. */
 extern int __rseq_reg_owner;
 
-/* glibc-compatible: offset of the rseq area from the thread pointer, the
- * registered feature size (0 if crt0 did not register) and the flags (0). */
+/* glibc's three rseq symbols, with glibc's meaning whenever code written
+ * for glibc reads them:
+ *   __rseq_offset  the area's offset from the thread pointer, the same in
+ *                  every thread; valid from the first constructor on.
+ *   __rseq_size    > 0: the C library registers every thread's area at
+ *                  __rseq_offset: use it, never register your own.
+ *                  0: it does not: register your own area or do without.
+ *   __rseq_flags   0.
+ * glibc registers before any constructor; crt0 registers after them (so a
+ * constructor can claim OVERRIDE) and publishes the size it will register
+ * before the first .preinit_array entry. How the owner states read:
+ *   resolvers                  PREINIT   size 0 (as glibc's static start-up)
+ *   .preinit_array, ctors      PREINIT   size = what crt0 will register,
+ *                                        cpu_id -1: no CPU yet, fall back
+ *   after a claim              OVERRIDE  size 0 from the claim on
+ *   main, every thread         LIBC      size > 0, cpu_id >= 0
+ *   registration failed        LIBC      size 0, cpu_id -2
+ *   CRT0_RSEQ=0, no rseq       UNSET     size 0, cpu_id -1
+ * Where constructors exist, crt0 probes the kernel before publishing, so
+ * under qemu-user or a seccomp filter that denies rseq the size is 0 from
+ * the start, as with glibc. A library that cached size > 0 must still treat
+ * cpu_id < 0 as "not registered" (as every rseq user must): a constructor
+ * may claim OVERRIDE after it looked.
+ * dlsym(RTLD_DEFAULT or RTLD_NEXT, "__rseq_size") finds them too (use
+ * <dlfcn.h>; crt0 provides dlsym, dlerror, dlopen(NULL) and dlclose). */
 extern const ptrdiff_t __rseq_offset;
 extern const unsigned int __rseq_size;
 extern const unsigned int __rseq_flags;
 
-/* Claim rseq registration for the caller (OVERRIDE). Returns 1 on success,
- * 0 if crt0 already registered (LIBC) or another library claimed it. Call it
- * from a constructor (or from main when the owner is UNSET). */
+/* Claim rseq registration for the caller (OVERRIDE). Returns 1 on success
+ * (and __rseq_size reads 0 from then on), 0 if crt0 already registered
+ * (LIBC) or another library claimed it. Call it from a constructor (or from
+ * main when the owner is UNSET). */
 int crt0_rseq_claim_override(void);
 /* The current owner (one of RSEQ_REG_OWNER_*). */
 int crt0_rseq_owner(void);
@@ -176,6 +200,12 @@ int pthread_attr_setdetachstate(pthread_attr_t *attr, int state);
 int pthread_attr_getdetachstate(const pthread_attr_t *attr, int *state);
 #endif
 int sched_yield(void);
+/* fork() with threads alive: the child has only the calling thread, and crt0's own locks
+ * (heap, thread stacks, atexit) are taken around the system call, so the child can
+ * allocate and create threads. pthread_atfork: prepare handlers run last registered
+ * first, parent and child handlers in registration order; at most 64 (else ENOMEM). */
+int fork(void);
+int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void));
 /* Runs dtor(obj) when the calling thread ends (the main thread: at exit,
  * before the atexit handlers), newest first; what C++ thread_local uses. */
 int __cxa_thread_atexit_impl(void (*dtor)(void *), void *obj, void *dso);

@@ -107,6 +107,23 @@ pub fn atexit_with_arg(f: unsafe extern "C" fn(*mut u8), arg: *mut u8) -> Result
     push(Handler::WithArg(f, arg))
 }
 
+/// Takes the handler list's lock and keeps it, for `fork` (see `crate::fork`).
+#[cfg(not(test))]
+pub(crate) fn lock_for_fork() {
+    core::mem::forget(HANDLERS.lock());
+}
+
+/// Releases the lock [`lock_for_fork`] took: in the parent, and in the child, where the
+/// thread that took it is the only one.
+///
+/// # Safety
+/// Only after [`lock_for_fork`], by the same thread (or its copy in the child).
+#[cfg(not(test))]
+pub(crate) unsafe fn unlock_after_fork() {
+    // SAFETY: per the caller, this thread holds the lock and no guard exists.
+    unsafe { HANDLERS.force_unlock() };
+}
+
 /// Handlers registered so far: lets `exit` skip the lock when there are none.
 static REGISTERED: AtomicUsize = AtomicUsize::new(0);
 

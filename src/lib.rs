@@ -29,6 +29,8 @@ pub mod exit;
 pub mod fatal;
 #[cfg_attr(test, allow(dead_code))]
 pub(crate) mod float;
+#[cfg(not(test))]
+pub mod fork;
 #[cfg(test)]
 mod fuzz;
 pub mod heap;
@@ -46,10 +48,12 @@ mod relro;
 pub mod rseq;
 mod settings;
 pub mod signal;
+pub mod sync;
 pub mod syscall;
 pub mod thread;
 pub mod tls;
 mod trace;
+pub mod vdso;
 
 #[cfg(not(test))]
 mod c;

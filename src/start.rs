@@ -65,6 +65,21 @@ pub unsafe extern "C" fn crt0_start(sp: *const usize, ehdr: *const reloc::Ehdr) 
     trace::phase("resolvers", |l| {
         l.num("count", linker::resolvers().as_slice().len()).num("cpuid", ifunc::cpuid_runs() as usize);
     });
+    // The PREINIT promise in glibc's terms: from here on `__rseq_size` says
+    // what crt0 will register after the constructors (after one probe of
+    // the kernel when code will run before then), so code written for
+    // glibc, which decides in `.preinit_array` and constructors, leaves
+    // registration to crt0. The resolvers above saw 0, as in glibc's static
+    // start-up, which applies IRELATIVE before it registers.
+    let early_code = linker::preinit_array().as_slice().len() + linker::init_array().as_slice().len() != 0
+        || linker::init_fn().is_some();
+    let probe = rseq::publish(early_code);
+    trace::phase("publish", |l| {
+        l.num("size", rseq::__rseq_size.load(core::sync::atomic::Ordering::Relaxed) as usize)
+            .int("offset", rseq::__rseq_offset.load(core::sync::atomic::Ordering::Relaxed) as i64)
+            .word("probe", probe.word())
+            .int("errno", probe.errno() as i64);
+    });
     // RELRO read-only now: the IRELATIVE slots were its last writes. This
     // is glibc's static order (IRELATIVE, then `_dl_protect_relro` in
     // `__libc_init_first`, then the arrays) and bionic's: `.preinit_array`

@@ -28,7 +28,8 @@ pub enum Variant {
 pub struct ThreadData {
     /// The C `errno` (see `__errno_location`).
     pub errno: i32,
-    _reserved: u32,
+    /// The error `dlerror()` will report next (`c::dlfcn`), 0 for none.
+    pub dl_error: u32,
     /// This thread's cache of free heap blocks (`heap::ThreadCache`), set
     /// by the heap on the thread's first allocation; null until then.
     pub heap_cache: *mut u8,

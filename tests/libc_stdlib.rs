@@ -50,12 +50,12 @@ for_libc_configs! {
 for_libc_configs! {
     fn fortify_matches_glibc(cfg: Config) {
         let flags = ["-D_FORTIFY_SOURCE=2"];
-        let src = "tests/c/libc/fortify.c";
+        let src = "tests/c/libc/fortify_string.c";
         let r = differential(cfg, src, &flags, &[], &[], b"one\ntwo\n");
         r.assert_exit(0);
         assert!(r.stdout.contains("fgets: two"), "{}", r.stdout);
         // The checking forms are really called.
-        let nm = std::process::Command::new("nm").arg(c_program(src, "fortify", &flags, cfg)).output().unwrap();
+        let nm = std::process::Command::new("nm").arg(c_program(src, "fortify_string", &flags, cfg)).output().unwrap();
         let symbols = String::from_utf8_lossy(&nm.stdout);
         for chk in ["__strcpy_chk", "__memcpy_chk", "__snprintf_chk", "__printf_chk", "__fgets_chk", "__fread_chk"] {
             assert!(symbols.contains(chk), "{chk} not linked");

@@ -4,8 +4,20 @@
 mod common;
 use common::*;
 
-const PHASES: [&str; 11] =
-    ["args", "tls", "preinit", "irelative", "resolvers", "relro", "preinit_array", "init_array", "rseq", "main", "exit"];
+const PHASES: [&str; 12] = [
+    "args",
+    "tls",
+    "preinit",
+    "irelative",
+    "resolvers",
+    "publish",
+    "relro",
+    "preinit_array",
+    "init_array",
+    "rseq",
+    "main",
+    "exit",
+];
 
 /// Checks one trace line's shape and returns (phase, keys in order).
 fn parse(line: &str) -> (String, Vec<(String, String)>) {
@@ -64,6 +76,22 @@ for_each_config! {
         assert_eq!(get(by("resolvers"), "cpuid"), if cfg.arch() == Arch::X86_64 { "4" } else { "0" });
         // Every program crt0 links has RELRO (at least the constructor
         // arrays), a whole number of pages once rounded.
+        // The promise is published before `.preinit_array`, after one probe
+        // (the program has constructors): the feature size natively, and
+        // under qemu-user, which has no rseq, nothing.
+        let publish = by("publish");
+        assert_eq!(get(publish, "owner"), "PREINIT");
+        assert_eq!(get(publish, "rseq"), "unregistered");
+        assert_eq!(get(publish, "offset"), get(by("tls"), "rseq_offset"));
+        if cfg.native() {
+            assert_eq!(get(publish, "probe"), "passed");
+            assert_eq!(get(publish, "size"), get(by("rseq"), "size"));
+            assert_ne!(get(publish, "size"), "0");
+        } else {
+            assert_eq!(get(publish, "probe"), "failed");
+            assert_eq!(get(publish, "errno"), "38");
+            assert_eq!(get(publish, "size"), "0");
+        }
         let relro: usize = get(by("relro"), "size").parse().unwrap();
         assert!(relro > 0 && relro % 4096 == 0, "relro size {relro}");
         assert_eq!(get(by("relro"), "owner"), "PREINIT");
@@ -111,6 +139,9 @@ for_each_config! {
             assert_eq!(get(pairs, "owner"), "UNSET", "{phase}");
             assert_eq!(get(pairs, "rseq"), "disabled", "{phase}");
         }
+        // Nothing promised, nothing probed.
+        let publish = &t.iter().find(|(p, _)| p == "publish").unwrap().1;
+        assert_eq!((get(publish, "size"), get(publish, "probe")), ("0", "none"));
     }
 }
 
@@ -137,15 +168,32 @@ for_each_config! {
         // GNU ld links for aarch64-none: without .got.plt its aarch64
         // script lets RELRO run into .data's page, which must stay writable
         // (static-PIE has .dynamic in RELRO, which fills the page).
+        // The rseq call is phase 6's registration, except on the aarch64
+        // host target: there Rust's precompiled compiler_builtins brings two
+        // constructors (LSE atomics, CPU features), so crt0 probes before
+        // publishing its promise, and under qemu-user, where the probe
+        // fails with ENOSYS, phase 6 makes no second attempt.
+        let probe = cfg.base() == Config::Aarch64Host;
         let mut expected = vec!["execve"];
         if cfg.arch() == Arch::X86_64 && !has_fsgsbase() {
             expected.push("arch_prctl");
         }
+        if probe {
+            expected.push("rseq");
+        }
         if cfg != Config::Aarch64None {
             expected.push("mprotect");
         }
-        expected.extend(["rseq", "write", "exit_group"]);
+        if !probe {
+            expected.push("rseq");
+        }
+        expected.extend(["write", "exit_group"]);
         assert_eq!(calls, expected);
+        // No constructor, so no code can read `__rseq_size` before crt0
+        // registers: the promise is published without a probe.
+        let t = trace_lines(&run(cfg, &hello, &[], &[("CRT0_TRACE", "1")]));
+        let publish = &t.iter().find(|(p, _)| p == "publish").unwrap().1;
+        assert_eq!(get(publish, "probe"), if probe { "failed" } else { "skipped" });
         // Tracing writes once per phase to stderr and nothing else.
         let calls = syscalls(cfg, &hello, &[("CRT0_TRACE", "1")]);
         let writes = calls.iter().filter(|c| *c == "write").count();

@@ -10,13 +10,14 @@
 //!   list rounded to its class, from the thread's cache or the list;
 //! - at or above the mmap threshold (128 KiB unless changed): a mapping
 //!   (`large`);
-//! - in between (only when the threshold is raised): a list block of its
-//!   own size.
+//! - in between (only when the threshold is raised, by `mallopt` or, as
+//!   glibc does, by freeing a mapped block: the threshold becomes its size,
+//!   up to 32 MiB): a list block of its own size.
 
-use core::ptr::{self, NonNull};
-use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use core::ptr;
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 
-use spin::Mutex;
+use super::lock::Mutex;
 
 use super::block::{self, ALIGNED, FREE, KIND_MASK, LARGE, MEDIUM, SMALL};
 use super::cache::{batch, ThreadCache};
@@ -56,6 +57,8 @@ unsafe impl<O: Os + Send> Send for Central<O> {}
 pub struct Heap<O: Os> {
     central: Mutex<Central<O>>,
     mmap_threshold: AtomicUsize,
+    /// Whether freeing a large block may raise the threshold (until it is set explicitly).
+    dynamic_threshold: AtomicBool,
 }
 
 /// Ends the program when `free` or `realloc` is handed a pointer that is
@@ -104,9 +107,9 @@ impl<O: Os> Central<O> {
 
     /// A new span for `class`, on the class's list.
     fn new_span(&mut self, class: usize) -> Option<*mut Span> {
-        let at = self.list.alloc(&mut self.os, SPAN_BYTES, SPAN_ALIGN)?;
+        let at = self.list.alloc(&mut self.os, SPAN_BYTES, SPAN_ALIGN, 0)?;
         // SAFETY: a fresh list block of SPAN_BYTES, aligned as spans must be.
-        let span = unsafe { Span::init(at.as_ptr(), class) };
+        let span = unsafe { Span::init(at, class) };
         self.link(class, span);
         Some(span)
     }
@@ -161,7 +164,8 @@ impl<O: Os> Central<O> {
             }
             if (*span).used == 0 && !((*span).next.is_null() && (*span).prev.is_null()) {
                 self.unlink(class, span);
-                self.list.free(&mut self.os, NonNull::new_unchecked(span.cast()), SPAN_BYTES);
+                self.os.recycle(span.cast(), SPAN_BYTES);
+                self.list.free(&mut self.os, span.cast());
             }
         }
     }
@@ -178,7 +182,8 @@ impl<O: Os> Central<O> {
                     let next = (*span).next;
                     if (*span).used == 0 {
                         self.unlink(class, span);
-                        self.list.free(&mut self.os, NonNull::new_unchecked(span.cast()), SPAN_BYTES);
+                        self.os.recycle(span.cast(), SPAN_BYTES);
+                        self.list.free(&mut self.os, span.cast());
                     }
                     span = next;
                 }
@@ -189,10 +194,10 @@ impl<O: Os> Central<O> {
     /// A list block for a payload of class `class` (a medium class).
     fn alloc_medium(&mut self, class: usize) -> *mut u8 {
         let slot = slot_size(class);
-        let Some(b) = self.list.alloc(&mut self.os, slot + 16, 16) else { return ptr::null_mut() };
+        let Some(b) = self.list.alloc(&mut self.os, slot + 16, 16, 0) else { return ptr::null_mut() };
         // SAFETY: the block has room for the prefix, header and slot bytes.
         unsafe {
-            let p = b.as_ptr().add(16);
+            let p = b.add(16);
             block::prefix(p).write(class);
             block::header(p).write((slot + 16) | MEDIUM);
             p
@@ -200,29 +205,47 @@ impl<O: Os> Central<O> {
     }
 
     /// A list block of exactly `n` bytes (rounded to 16), aligned to
-    /// `align`: over-allocated by the alignment, with the unused front and
-    /// back given back to the list at once.
+    /// `align`: the list places it so that the payload, 16 bytes in, is aligned.
     fn alloc_medium_exact(&mut self, n: usize, align: usize) -> *mut u8 {
         let size = (n + 15) & !15;
-        let extra = if align > 16 { align } else { 0 };
-        let total = size + 16 + extra;
-        let Some(b) = self.list.alloc(&mut self.os, total, 16) else { return ptr::null_mut() };
-        let start = b.as_ptr() as usize;
-        let payload = (start + 16 + align.max(16) - 1) & !(align.max(16) - 1);
-        let (front, back) = (payload - 16 - start, start + total - payload - size);
-        // SAFETY: front and back are multiples of 16 inside the new block
-        // that the payload does not use.
+        let Some(b) = self.list.alloc(&mut self.os, size + 16, align.max(16), 16) else { return ptr::null_mut() };
+        // SAFETY: the block has room for the prefix, header and `size` payload bytes.
         unsafe {
-            if front > 0 {
-                self.list.free(&mut self.os, b, front);
-            }
-            if back > 0 {
-                self.list.free(&mut self.os, NonNull::new_unchecked((payload + size) as *mut u8), back);
-            }
-            let p = payload as *mut u8;
-            block::prefix(p).write(payload - 16);
+            let p = b.add(16);
+            block::prefix(p).write(b as usize);
             block::header(p).write((size + 16) | MEDIUM | ALIGNED);
             p
+        }
+    }
+
+    /// Grows the exact-size medium block at `p` (header `h`) in place to hold `n` bytes.
+    ///
+    /// # Safety
+    /// `p` must be a live medium block with `ALIGNED` set.
+    unsafe fn grow_medium(&mut self, p: *mut u8, h: usize, n: usize) -> bool {
+        // SAFETY: per the caller; the header is rewritten only when the block grew.
+        unsafe {
+            let start = *block::prefix(p);
+            let size = (p as usize - start) + ((n + 15) & !15);
+            if !self.list.grow(&mut self.os, start as *mut u8, size) {
+                return false;
+            }
+            block::header(p).write(size | (h & (KIND_MASK | ALIGNED)));
+            true
+        }
+    }
+
+    /// Shrinks the exact-size medium block at `p` (header `h`) in place to `n` bytes.
+    ///
+    /// # Safety
+    /// `p` must be a live medium block with `ALIGNED` set, of at least `n` bytes.
+    unsafe fn shrink_medium(&mut self, p: *mut u8, h: usize, n: usize) {
+        // SAFETY: per the caller.
+        unsafe {
+            let start = *block::prefix(p);
+            let size = (p as usize - start) + ((n + 15) & !15);
+            self.list.shrink(&mut self.os, start as *mut u8, size);
+            block::header(p).write(size | (h & (KIND_MASK | ALIGNED)));
         }
     }
 
@@ -234,7 +257,8 @@ impl<O: Os> Central<O> {
         // SAFETY: per the caller.
         unsafe {
             let start = if h & ALIGNED != 0 { *block::prefix(p) } else { p as usize - 16 };
-            self.list.free(&mut self.os, NonNull::new_unchecked(start as *mut u8), block::size_of_block(h));
+            self.os.recycle(start as *mut u8, block::size_of_block(h));
+            self.list.free(&mut self.os, start as *mut u8);
         }
     }
 
@@ -266,12 +290,14 @@ impl<O: Os> Heap<O> {
                 large: Large::new(),
             }),
             mmap_threshold: AtomicUsize::new(DEFAULT_MMAP_THRESHOLD),
+            dynamic_threshold: AtomicBool::new(true),
         }
     }
 
     /// Sets the mmap threshold (clamped to the allowed range); returns the value used.
     pub fn set_mmap_threshold(&self, n: usize) -> usize {
         let n = n.clamp(MIN_MMAP_THRESHOLD, MAX_MMAP_THRESHOLD);
+        self.dynamic_threshold.store(false, Relaxed);
         self.mmap_threshold.store(n, Relaxed);
         n
     }
@@ -435,8 +461,20 @@ impl<O: Os> Heap<O> {
                     self.central.lock().free_medium(p, h);
                 }
                 LARGE => {
+                    // As glibc: a program that frees a mapped block of some size will likely
+                    // want one again; blocks up to that size now come from the list, where
+                    // they are reused without a system call or a page fault.
+                    let len = block::size_of_block(h);
+                    let raised = self.dynamic_threshold.load(Relaxed) && len > self.mmap_threshold() && len <= MAX_MMAP_THRESHOLD;
+                    if raised {
+                        self.mmap_threshold.store(len, Relaxed);
+                    }
                     let mut c = self.central.lock();
                     let c = &mut *c;
+                    if raised {
+                        // Cached mappings below the new threshold would never be used again.
+                        c.large.trim(&mut c.os);
+                    }
                     c.large.free(&mut c.os, p);
                 }
                 _ => invalid_pointer("free(): invalid pointer"),
@@ -509,13 +547,29 @@ impl<O: Os> Heap<O> {
             }
         } else if n <= usable && !large {
             // Shrinking in place, unless that would waste more than half
-            // the block (a small one that keeps its class never does).
+            // the block (a small one that keeps its class never does); an
+            // exact-size list block gives its tail back instead.
             let same_class = h & KIND_MASK == SMALL && class_of(n) == block::class_of_small(h);
             if n > usable / 2 || same_class {
                 return p;
             }
+            if h & (KIND_MASK | ALIGNED) == MEDIUM | ALIGNED && n > MAX_CLASS_REQUEST {
+                // SAFETY: per the caller, a live exact-size medium block of `usable` bytes.
+                unsafe { self.central.lock().shrink_medium(p, h, n) };
+                return p;
+            }
         }
-        let q = self.malloc(cache.as_deref_mut(), n);
+        if h & (KIND_MASK | ALIGNED) == MEDIUM | ALIGNED && n > usable && n < self.mmap_threshold() {
+            // SAFETY: per the caller, a live exact-size medium block.
+            if unsafe { self.central.lock().grow_medium(p, h, n) } {
+                return p;
+            }
+        }
+        // A block past the classes that grows by small steps moves with room to grow again
+        // (an eighth), so that each byte is copied a few times, not once a step.
+        let small_step = n > usable && n - usable <= usable / 4;
+        let want = if n > MAX_CLASS_REQUEST && small_step { n.saturating_add(n / 8).min(MAX_REQUEST) } else { n };
+        let q = self.malloc(cache.as_deref_mut(), want);
         if q.is_null() {
             return q;
         }
@@ -546,6 +600,30 @@ impl<O: Os> Heap<O> {
         let c = &mut *c;
         c.large.trim(&mut c.os);
         c.release_empty_spans();
+        c.list.purge_all(&mut c.os);
+    }
+
+    /// Takes the heap's lock and keeps it, for `fork`.
+    pub fn lock_for_fork(&self) {
+        self.central.acquire();
+    }
+
+    /// Releases the lock [`Heap::lock_for_fork`] took, in the parent.
+    ///
+    /// # Safety
+    /// Only after [`Heap::lock_for_fork`], by the same thread.
+    pub unsafe fn unlock_after_fork(&self) {
+        // SAFETY: per the caller.
+        unsafe { self.central.release() };
+    }
+
+    /// Frees the lock in the child of a `fork`, whose only thread took it in the parent.
+    ///
+    /// # Safety
+    /// Only in the child, after [`Heap::lock_for_fork`] in the parent.
+    pub unsafe fn reset_after_fork(&self) {
+        // SAFETY: per the caller, no other thread exists to hold or wait for it.
+        unsafe { self.central.reset() };
     }
 
     /// Runs `f` on the central parts (for tests).

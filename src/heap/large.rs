@@ -25,7 +25,7 @@ pub const CACHED_MAX: usize = 32 << 20;
 /// Cached mappings of any one length.
 const PER_CLASS: usize = 16;
 /// The cache may always hold this many bytes.
-const CACHE_MIN_BYTES: usize = 8 << 20;
+const CACHE_MIN_BYTES: usize = 2 << 20;
 /// Length classes: four per doubling from 128 KiB to [`CACHED_MAX`], both included.
 const CLASSES: usize = 4 * 8 + 1;
 const FIRST_CLASS_LEN: usize = 128 << 10;
@@ -171,7 +171,7 @@ impl Large {
         // SAFETY: per the caller.
         let (map, len, h) = unsafe { Self::mapping(p) };
         self.live_bytes -= len;
-        let budget = (self.live_bytes / 4).max(CACHE_MIN_BYTES);
+        let budget = (self.live_bytes / 8).max(CACHE_MIN_BYTES);
         if h & ALIGNED == 0 && self.cached_bytes + len <= budget {
             if let Some(c) = class_of_len(len) {
                 if (self.counts[c] as usize) < PER_CLASS {

@@ -28,6 +28,18 @@ pub trait Os {
 
     /// The page size.
     fn page_size(&self) -> usize;
+
+    /// Drops the pages of `[p, p + len)` (page-aligned, inside the heap's memory): they stay
+    /// mapped and read back as zeros when touched again.
+    ///
+    /// # Safety
+    /// Nothing may rely on the contents of the range afterwards.
+    unsafe fn purge(&mut self, p: *mut u8, len: usize);
+
+    /// Memory of the heap's that the allocator takes back to reuse as it likes (a block or
+    /// span going back to the list): under valgrind it was the program's, possibly made
+    /// NOACCESS by its free, and becomes the allocator's again.
+    fn recycle(&mut self, _p: *mut u8, _len: usize) {}
 }
 
 /// The kernel.
@@ -59,6 +71,18 @@ impl Os for System {
     unsafe fn remap(&mut self, p: *mut u8, old: usize, new: usize) -> Option<*mut u8> {
         // SAFETY: per the caller.
         unsafe { crate::syscall::mremap(p, old, new) }.ok()
+    }
+
+    fn recycle(&mut self, p: *mut u8, len: usize) {
+        super::valgrind::make_undefined(p, len);
+    }
+
+    /// # Safety
+    /// As [`Os::purge`].
+    unsafe fn purge(&mut self, p: *mut u8, len: usize) {
+        // A failure only leaves the pages resident.
+        // SAFETY: per the caller.
+        let _ = unsafe { crate::syscall::madvise_dontneed(p, len) };
     }
 
     fn page_size(&self) -> usize {
@@ -94,6 +118,8 @@ pub mod fake {
         pub maps: usize,
         pub unmaps: usize,
         pub remaps: usize,
+        /// Bytes given back with `purge`.
+        pub purged: usize,
     }
 
     impl FakeOs {
@@ -116,7 +142,7 @@ pub mod fake {
                 assert_ne!(p, libc::MAP_FAILED);
                 p as usize + 123 // an unaligned start, as the kernel's may be
             };
-            FakeOs { base, limit: base + brk_room.saturating_sub(4096), brk: base, mapped: vec![], maps: 0, unmaps: 0, remaps: 0 }
+            FakeOs { base, limit: base + brk_room.saturating_sub(4096), brk: base, mapped: vec![], maps: 0, unmaps: 0, remaps: 0, purged: 0 }
         }
 
         pub fn mapped_bytes(&self) -> usize {
@@ -186,6 +212,15 @@ pub mod fake {
 
         fn page_size(&self) -> usize {
             4096
+        }
+
+        /// # Safety
+        /// As [`Os::purge`].
+        unsafe fn purge(&mut self, p: *mut u8, len: usize) {
+            assert!(p as usize % 4096 == 0 && len % 4096 == 0);
+            self.purged += len;
+            // SAFETY: per the caller.
+            assert_eq!(unsafe { libc::madvise(p.cast(), len, libc::MADV_DONTNEED) }, 0);
         }
     }
 

@@ -8,6 +8,7 @@ use core::sync::atomic::{AtomicBool, Ordering::{Acquire, Release}};
 use super::cache::ThreadCache;
 use super::central::Heap;
 use super::os::System;
+use super::valgrind;
 use crate::tls;
 
 static HEAP: Heap<System> = Heap::new(System);
@@ -59,17 +60,29 @@ fn attach_cache(data: *mut tls::ThreadData) -> Option<&'static mut ThreadCache> 
 /// `n` bytes, 16-aligned; null when out of memory.
 #[inline]
 pub fn malloc(n: usize) -> *mut u8 {
+    if valgrind::active() {
+        return valgrind::malloc(&HEAP, cache(), n, false);
+    }
     HEAP.malloc(cache(), n)
 }
 
 /// `n` zeroed bytes; null when out of memory.
 pub fn calloc(n: usize) -> *mut u8 {
+    if valgrind::active() {
+        return valgrind::malloc(&HEAP, cache(), n, true);
+    }
     HEAP.calloc(cache(), n)
 }
 
 /// `n` bytes aligned to `align` (a power of two; 16 at least); null when
 /// out of memory.
 pub fn aligned_alloc(align: usize, n: usize) -> *mut u8 {
+    if valgrind::active() && align > 16 {
+        return valgrind::aligned(&HEAP, cache(), align, n);
+    }
+    if valgrind::active() {
+        return valgrind::malloc(&HEAP, cache(), n, false);
+    }
     HEAP.aligned(cache(), align, n)
 }
 
@@ -81,7 +94,12 @@ pub fn aligned_alloc(align: usize, n: usize) -> *mut u8 {
 #[inline]
 pub unsafe fn free(p: *mut u8) {
     // SAFETY: per the caller.
-    unsafe { HEAP.free(cache(), p) }
+    unsafe {
+        if valgrind::active() {
+            return valgrind::free(&HEAP, cache(), p);
+        }
+        HEAP.free(cache(), p)
+    }
 }
 
 /// Resizes `p` to `n` bytes (see C's realloc): null when out of memory,
@@ -92,7 +110,12 @@ pub unsafe fn free(p: *mut u8) {
 /// returned pointer may be used.
 pub unsafe fn realloc(p: *mut u8, n: usize) -> *mut u8 {
     // SAFETY: per the caller.
-    unsafe { HEAP.realloc(cache(), p, n) }
+    unsafe {
+        if valgrind::active() {
+            return valgrind::realloc(&HEAP, cache(), p, n);
+        }
+        HEAP.realloc(cache(), p, n)
+    }
 }
 
 /// The bytes usable at `p`, at least what was asked for.
@@ -101,7 +124,12 @@ pub unsafe fn realloc(p: *mut u8, n: usize) -> *mut u8 {
 /// `p` must be a live block from this heap.
 pub unsafe fn usable_size(p: *mut u8) -> usize {
     // SAFETY: per the caller.
-    unsafe { HEAP.usable_size(p) }
+    unsafe {
+        if valgrind::active() {
+            return valgrind::usable_size(p);
+        }
+        HEAP.usable_size(p)
+    }
 }
 
 /// Sets the mmap threshold: requests of at least `n` bytes get a mapping
@@ -142,4 +170,28 @@ pub unsafe fn release_thread_cache() {
             HEAP.free(None, c.cast());
         }
     }
+}
+
+/// Takes the heap's lock for `fork` (see `crate::fork`).
+pub fn lock_for_fork() {
+    HEAP.lock_for_fork();
+}
+
+/// Releases it in the parent.
+///
+/// # Safety
+/// Only after [`lock_for_fork`], by the same thread.
+pub unsafe fn unlock_after_fork() {
+    // SAFETY: per the caller.
+    unsafe { HEAP.unlock_after_fork() };
+}
+
+/// Frees it in the child, where the caller is the only thread. The caches of the threads
+/// that did not come along keep their blocks (the child never reuses them).
+///
+/// # Safety
+/// Only in the child, after [`lock_for_fork`] in the parent.
+pub unsafe fn reset_after_fork() {
+    // SAFETY: per the caller.
+    unsafe { HEAP.reset_after_fork() };
 }

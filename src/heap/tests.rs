@@ -221,3 +221,25 @@ fn zero_sizes_and_small_shrinks() {
         }
     }
 }
+
+#[test]
+fn the_fork_hooks_hold_the_lock_and_let_it_go_on_both_sides() {
+    let heap = Heap::new(FakeOs::new(16 << 20));
+    let p = heap.malloc(None, 100);
+    heap.lock_for_fork();
+    // SAFETY: this thread took the lock just above (the parent's side of fork).
+    unsafe { heap.unlock_after_fork() };
+    let q = heap.malloc(None, 200);
+    heap.lock_for_fork();
+    // SAFETY: as in a fork's child: the lock was taken by this thread, the only one using it.
+    unsafe { heap.reset_after_fork() };
+    // SAFETY: live blocks, freed once; the heap works after either side.
+    unsafe {
+        heap.free(None, p);
+        heap.free(None, q);
+    }
+    let r = heap.malloc(None, 300);
+    assert!(!p.is_null() && !q.is_null() && !r.is_null());
+    // SAFETY: freed once.
+    unsafe { heap.free(None, r) };
+}

@@ -1,6 +1,31 @@
 //! rseq(2) for the main thread: the area's shape (from the kernel's auxv
 //! rule), its registration after the constructors when crt0 owns it, and the
-//! glibc-compatible symbols that tell other code what happened.
+//! glibc-compatible symbols that tell other code what crt0 will do and did.
+//!
+//! The owner protocol and glibc's symbols, over start-up:
+//!
+//! ```text
+//! phase                  owner     __rseq_size              cpu_id
+//! 2 tls                  UNSET     0 (__rseq_offset set)    -1
+//! 3 preinit              PREINIT   0                        -1
+//! 4 irelative, resolvers PREINIT   0 (as static glibc)      -1
+//!   publish              PREINIT   the feature size, or 0   -1
+//!                                  if the probe failed
+//!   preinit_array, ctors PREINIT   the feature size         -1
+//!     a ctor claims:     OVERRIDE  0 from the claim on      -1 (crt0's area)
+//! 6 rseq                 LIBC      the feature size         the CPU
+//!     if it fails:       LIBC      0                        -2
+//! ```
+//!
+//! Code written for glibc reads `__rseq_size` in a constructor and takes
+//! "greater than 0" to mean "the C library registers every thread; use the
+//! area at `__rseq_offset` and never register your own". glibc registers
+//! before any constructor; crt0, keeping the proposal's order, registers
+//! after them, so it publishes the size it *will* register before the first
+//! `.preinit_array` entry: the PREINIT promise in glibc's terms. Until phase
+//! 6 the area's cpu_id reads -1, which code must treat as "no CPU yet" (glibc
+//! consumers do: their critical sections compare cpu_id with the CPU they
+//! expect and never commit on a mismatch).
 
 pub mod owner;
 #[cfg(not(test))]
@@ -100,6 +125,10 @@ pub static __rseq_flags: AtomicU32 = AtomicU32::new(0);
 
 /// The last registration error, for the trace (0 when none).
 static LAST_ERRNO: AtomicI32 = AtomicI32::new(0);
+/// The errno of the availability probe when it failed (0 when it passed or
+/// did not run): registration would fail the same way, so phase 6 does
+/// not try.
+static PROBE_ERRNO: AtomicI32 = AtomicI32::new(0);
 static REGISTERED_LEN: AtomicU32 = AtomicU32::new(0);
 
 /// Prepares a fresh (zeroed) area at `area`: cpu_id = -1 so that code
@@ -154,10 +183,86 @@ pub fn preinit() {
     }
 }
 
+/// What [`publish`] found.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Probe {
+    /// No code runs between publication and registration, so nothing can
+    /// read the promise before phase 6 keeps or withdraws it: no probe.
+    Skipped,
+    /// The kernel has rseq and the process may use it.
+    Passed,
+    /// rseq(2) failed with this errno (ENOSYS: no rseq, as under qemu-user;
+    /// EPERM or another errno: a seccomp filter).
+    Failed(i32),
+    /// The owner is not PREINIT (rseq disabled): nothing was published.
+    NotOwner,
+}
+
+impl Probe {
+    /// The probe's outcome in one word, for the trace.
+    pub fn word(self) -> &'static str {
+        match self {
+            Probe::Skipped => "skipped",
+            Probe::Passed => "passed",
+            Probe::Failed(_) => "failed",
+            Probe::NotOwner => "none",
+        }
+    }
+
+    /// The errno of a failed probe, else 0.
+    pub fn errno(self) -> i32 {
+        match self {
+            Probe::Failed(e) => e,
+            _ => 0,
+        }
+    }
+}
+
+/// Between phase 4's resolvers and `.preinit_array`: if crt0 will register
+/// (the owner is PREINIT), publishes in `__rseq_size` the feature size it
+/// will register, so that code written for glibc, which decides in
+/// `.preinit_array` entries and constructors, sees "the C library owns
+/// rseq". `__rseq_offset` already holds the area's offset (phase 2).
+///
+/// A promise only holds if registration will work, and glibc's own answer
+/// under qemu-user or a seccomp filter that denies rseq is size 0 before
+/// any constructor. So when such code will run (`early_code`: a
+/// `.preinit_array` entry, `_init` or a constructor), one probe first asks
+/// the kernel: `rseq(NULL, 0, 0, 0)` fails with EINVAL where rseq is
+/// available, and with ENOSYS or the filter's errno where it is not, without
+/// registering anything. Programs without such code pay nothing: nothing can
+/// read the symbol before phase 6 decides it.
+///
+/// IFUNC and crt0's resolvers run before this and see 0, as in glibc's
+/// static start-up, which applies IRELATIVE before it registers.
+pub fn publish(early_code: bool) -> Probe {
+    if owner::get() != owner::PREINIT {
+        return Probe::NotOwner;
+    }
+    let probe = if early_code {
+        // SAFETY: a null area with length 0 registers nothing: the kernel
+        // refuses the length before it looks at the memory.
+        match unsafe { syscall::rseq(core::ptr::null_mut(), 0, 0, 0) } {
+            Err(syscall::Errno::EINVAL) | Ok(()) => Probe::Passed,
+            Err(e) => Probe::Failed(e.0),
+        }
+    } else {
+        Probe::Skipped
+    };
+    match probe {
+        Probe::Failed(e) => PROBE_ERRNO.store(e, Relaxed),
+        _ => __rseq_size.store(FEATURE_SIZE.load(Relaxed), Relaxed),
+    }
+    probe
+}
+
 /// Phase 6: if nobody claimed the registration during the constructors,
-/// PREINIT -> LIBC and register the main thread's area. A failure (ENOSYS
-/// under qemu-user or seccomp, EPERM, EINVAL...) is not fatal: cpu_id
-/// becomes -2 and `__rseq_size` stays 0, and per-CPU code falls back.
+/// PREINIT -> LIBC and register the main thread's area, the one
+/// `__rseq_offset` has named since phase 2. A failure (ENOSYS under
+/// qemu-user or seccomp, EPERM, EINVAL...) is not fatal: cpu_id becomes -2
+/// and `__rseq_size` 0, as with glibc, and per-CPU code falls back. A
+/// failed probe is that failure, found before the constructors: no second
+/// system call.
 pub fn register_main_thread() {
     if !owner::transition(owner::PREINIT, owner::LIBC) {
         return;
@@ -165,16 +270,23 @@ pub fn register_main_thread() {
     // PREINIT is only ever set once TLS is ready (phase 3), so the area exists.
     let a: *mut Area = arch::thread_pointer().wrapping_offset(__rseq_offset.load(Relaxed)).cast();
     let len = LEN.load(Relaxed);
-    // SAFETY: the area is in the main thread's TLS allocation, which is
-    // never freed, aligned and sized by `area_shape`.
-    match unsafe { syscall::rseq(a.cast(), len, 0, arch::RSEQ_SIG) } {
-        Ok(()) => {
-            REGISTERED_LEN.store(len, Relaxed);
-            __rseq_size.store(FEATURE_SIZE.load(Relaxed), Relaxed);
+    let result = match PROBE_ERRNO.load(Relaxed) {
+        0 => {
+            // SAFETY: the area is in the main thread's TLS allocation, which
+            // is never freed, aligned and sized by `area_shape`.
+            unsafe { syscall::rseq(a.cast(), len, 0, arch::RSEQ_SIG) }
         }
+        e => Err(syscall::Errno(e)),
+    };
+    match result {
+        // `__rseq_size` has said so since `publish`.
+        Ok(()) => REGISTERED_LEN.store(len, Relaxed),
         Err(e) => {
+            // The promise is withdrawn: glibc's "not registered".
+            __rseq_size.store(0, Relaxed);
             LAST_ERRNO.store(e.0, Relaxed);
-            // SAFETY: as above; nothing else writes the field now.
+            // SAFETY: as above; the area is not registered, so the kernel
+            // does not write it and this is its only writer.
             unsafe { (&raw mut (*a).cpu_id).write_volatile(CPU_ID_REGISTRATION_FAILED) };
         }
     }

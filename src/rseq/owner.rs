@@ -14,7 +14,7 @@
 //!    until a constructor or `main` claims OVERRIDE and registers;
 //! 3. a constructor claims OVERRIDE from PREINIT; crt0 then leaves rseq alone.
 
-use core::sync::atomic::{AtomicI32, Ordering::AcqRel, Ordering::Acquire};
+use core::sync::atomic::{AtomicI32, Ordering::AcqRel, Ordering::Acquire, Ordering::Release};
 
 use spin::Mutex;
 
@@ -56,7 +56,9 @@ pub fn transition(from: i32, to: i32) -> bool {
 
 /// Claims the registration for the caller (OVERRIDE). Succeeds only from
 /// UNSET or PREINIT, i.e. before crt0 has registered; also false if another
-/// library already claimed it.
+/// library already claimed it. A claim withdraws crt0's published promise:
+/// `__rseq_size` reads 0 from here on ("the C library does not register"),
+/// so code that looks after the claim registers nothing of crt0's.
 pub fn claim_override() -> bool {
     let mut seen = get();
     loop {
@@ -64,7 +66,10 @@ pub fn claim_override() -> bool {
             return false;
         }
         match __rseq_reg_owner.compare_exchange(seen, OVERRIDE, AcqRel, Acquire) {
-            Ok(_) => return true,
+            Ok(_) => {
+                super::__rseq_size.store(0, Release);
+                return true;
+            }
             Err(now) => seen = now,
         }
     }

@@ -1,21 +1,26 @@
 //! rseq(2) for the threads crt0 starts. A new thread starts unregistered
 //! (the kernel does not carry a registration across clone), so what it
-//! needs depends on the owner when it is created:
+//! needs depends on the owner and on `__rseq_size` when it is created:
 //!
-//! - LIBC, and the main thread registered: the thread registers its own
-//!   area (same `__rseq_offset`, same length) before any of its code runs,
-//!   and unregisters it (same length) before its TLS memory is freed.
-//! - LIBC, and the main thread's registration failed (ENOSYS under
-//!   qemu-user, seccomp...): the creator writes cpu_id -2 into the new area
-//!   and the thread makes no rseq call: it would fail the same way.
-//! - OVERRIDE: the owner's thread hooks (`owner::set_thread_hooks`).
-//! - UNSET or PREINIT: nothing; cpu_id stays -1. A thread started by a
-//!   constructor (PREINIT) stays unregistered even after crt0 registers the
-//!   main thread: no thread can register another.
+//! - LIBC with the main thread registered, or PREINIT with the size
+//!   published (a thread started by `.preinit_array` or a constructor):
+//!   `__rseq_size > 0` tells every reader that the C library registers
+//!   every thread, as glibc does from before the first constructor. So the
+//!   thread registers its own area (same `__rseq_offset`, same length)
+//!   before any of its code runs, and unregisters it (same length) before
+//!   its TLS memory is freed.
+//! - LIBC or PREINIT with `__rseq_size` 0 (the main thread's registration
+//!   or crt0's probe failed: ENOSYS under qemu-user, seccomp...): the
+//!   creator writes cpu_id -2 into the new area and the thread makes no
+//!   rseq call: it would fail the same way.
+//! - OVERRIDE: the owner's thread hooks (`owner::set_thread_hooks`). Threads
+//!   a constructor started before another constructor claimed OVERRIDE keep
+//!   crt0's registration: the claim cannot reach threads already running.
+//! - UNSET: nothing; cpu_id stays -1.
 
 use core::sync::atomic::Ordering::Relaxed;
 
-use super::{owner, Area, CPU_ID_REGISTRATION_FAILED, LEN, REGISTERED_LEN};
+use super::{__rseq_size, owner, Area, CPU_ID_REGISTRATION_FAILED, LEN};
 use crate::{arch, fatal, syscall};
 
 /// RSEQ_FLAG_UNREGISTER.
@@ -25,7 +30,8 @@ const UNREGISTER: u32 = 1;
 #[derive(Clone, Copy)]
 pub enum Plan {
     Nothing,
-    /// Register the thread's area (the owner is LIBC).
+    /// Register the thread's area (the owner is LIBC, or PREINIT with the
+    /// size published).
     Register,
     /// Run the OVERRIDE owner's hooks.
     Hooks(owner::ThreadHooks),
@@ -44,15 +50,17 @@ impl Plan {
 }
 
 /// In the creator: the plan for a new thread whose fresh area (cpu_id -1)
-/// is at `area`, marking the area failed when the main thread's
-/// registration failed.
+/// is at `area`, marking the area failed when crt0's registration failed
+/// (or its probe said it would).
 ///
 /// # Safety
 /// `area` must be the new thread's area, which no thread uses yet.
 pub unsafe fn plan(area: *mut Area) -> Plan {
     match owner::get() {
-        owner::LIBC if REGISTERED_LEN.load(Relaxed) != 0 => Plan::Register,
-        owner::LIBC => {
+        // In LIBC the size is non-zero exactly when the main thread
+        // registered; in PREINIT, when crt0 published its promise.
+        owner::LIBC | owner::PREINIT if __rseq_size.load(Relaxed) != 0 => Plan::Register,
+        owner::LIBC | owner::PREINIT => {
             // SAFETY: per the caller.
             unsafe { (&raw mut (*area).cpu_id).write(CPU_ID_REGISTRATION_FAILED) };
             Plan::Nothing

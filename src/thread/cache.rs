@@ -83,3 +83,42 @@ pub fn free_all() {
         }
     }
 }
+
+/// Takes the cache's lock and keeps it, for `fork`.
+pub fn lock_for_fork() {
+    core::mem::forget(CACHE.lock());
+}
+
+/// Releases the lock [`lock_for_fork`] took, in the parent.
+///
+/// # Safety
+/// Only after [`lock_for_fork`], by the same thread.
+pub unsafe fn unlock_after_fork() {
+    // SAFETY: per the caller.
+    unsafe { CACHE.force_unlock() };
+}
+
+/// In the child of a `fork`: releases the lock and unmaps the cached mappings of threads
+/// that had not finished exiting in the parent (they never will here), keeping the rest.
+///
+/// # Safety
+/// Only in the child, after [`lock_for_fork`] in the parent, before any thread is created.
+pub unsafe fn reset_in_child() {
+    // SAFETY: per the caller, this thread holds the lock and is the only thread.
+    unsafe { CACHE.force_unlock() };
+    let mut c = CACHE.lock();
+    let mut i = 0;
+    while i < c.len {
+        let e = c.entries[i];
+        // SAFETY: the tid word lies in the mapping, alive while cached.
+        if unsafe { (*e.tid).load(Acquire) } != 0 {
+            // SAFETY: no thread of the child runs on it: only this thread exists.
+            let _ = unsafe { syscall::munmap(e.map, e.len) };
+            let last = c.len - 1;
+            c.entries[i] = c.entries[last];
+            c.len = last;
+        } else {
+            i += 1;
+        }
+    }
+}

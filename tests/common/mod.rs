@@ -295,11 +295,16 @@ pub fn differential(cfg: Config, source: &str, flags: &[&str], args: &[&str], en
     let name = Path::new(source).file_stem().unwrap().to_str().unwrap();
     let theirs = run_input(cfg, &glibc_program(source, name, flags, cfg), args, env, input);
     let ours = run_input(cfg, &c_program(source, name, flags, cfg), args, env, input);
-    let what = format!("{source} {args:?} on {} against glibc", cfg.name());
-    assert_eq!((ours.code, ours.signal), (theirs.code, theirs.signal), "{what}: exit\ncrt0: {ours:?}\nglibc: {theirs:?}");
-    assert_same_text(&what, "stdout", &ours.stdout, &theirs.stdout);
-    assert_same_text(&what, "stderr", &ours.stderr, &theirs.stderr);
+    assert_same_run(&format!("{source} {args:?} on {} against glibc", cfg.name()), &ours, &theirs);
     ours
+}
+
+/// Asserts that crt0's run printed what glibc's did, on stdout and stderr,
+/// and ended the same way.
+pub fn assert_same_run(what: &str, ours: &Run, theirs: &Run) {
+    assert_eq!((ours.code, ours.signal), (theirs.code, theirs.signal), "{what}: exit\ncrt0: {ours:?}\nglibc: {theirs:?}");
+    assert_same_text(what, "stdout", &ours.stdout, &theirs.stdout);
+    assert_same_text(what, "stderr", &ours.stderr, &theirs.stderr);
 }
 
 /// Fails with the first line where `ours` differs from `theirs`, not two

@@ -1,13 +1,18 @@
 //! crt0's benchmark tool: `cargo run -q --release -p xtask -- <command>`.
 
+// The Rust twin of the heap suite's `mixed` workload uses `alloc::alloc` (under std here).
+extern crate alloc;
+
 mod aarch64;
 mod baselines;
 mod bench;
 mod child;
+mod heap;
 mod hostile;
 mod libc;
 mod malloc;
 mod measure;
+mod mutex;
 mod percpu;
 mod report;
 mod startup;
@@ -25,7 +30,7 @@ usage:
       everything side by side in one run: start-up rows (floor, glibc, musl, origin, crt0;
       static and static-PIE) with size, syscalls, instructions, minor page faults and wall
       time against the floor (N round-robin rounds, default 3000; --quick 300), the scaling
-      series for every runtime, then percpu, threads and malloc; writes BENCHMARKS.md,
+      series for every runtime, then percpu, threads, malloc and mutex; writes BENCHMARKS.md,
       README-bench-section.md and bench/*.svg into DIR (default docs/; --quick:
       target/bench-docs/)
   xtask measure [--env K=V ...] [--expect TEXT] [--argv0 NAME] BINARY [ARGS...]
@@ -42,6 +47,16 @@ usage:
       floats, memcpy/strlen/strcmp at 16 bytes to 64 KiB (xtask/programs/libc_bench.c, built
       into target/bench/); CPU-time medians of N interleaved runs (default 11); --only: the
       workloads whose name starts with NAME (memcpy, snprintf, ...)
+  xtask heap [--quick] [--runs N] [--out DIR]
+      the allocation-pattern suite: the workloads of xtask/programs/heap/ built for glibc,
+      musl and crt0, N interleaved rounds (default 5; --quick: small sizes, 1 round), CPU
+      and wall time, peak RSS, page faults, memory system calls, memory given back; writes
+      HEAP-BENCH.md and bench/heap-*.svg into DIR (default docs/; --quick:
+      target/bench-docs/)
+  xtask mutex [--runs N]
+      pthread_mutex_lock/unlock of crt0 against glibc's and musl's, uncontended and
+      contended (xtask/programs/mutex_bench.c, built into target/bench/; default N 11
+      interleaved runs)
   xtask percpu [--runs N] [--rounds R] [--batch B] [--stress-iters I]
       crt0::percpu against a plain load, getcpu (vDSO and system call), glibc's sched_getcpu
       and one shared atomic counter (default 5 runs of 11 interleaved rounds of 10^7 calls),
@@ -65,7 +80,10 @@ fn main() -> ExitCode {
         Some("startup") => startup(args.collect()),
         Some("malloc") => malloc(args.collect()),
         Some("libc") => libc_bench(args.collect()),
+        Some("heap") => heap(args.collect()),
+        Some("heap-mixed-std") => heap::mixed_std(args.collect()),
         Some("percpu") => percpu(args.collect()),
+        Some("mutex") => mutex(args.collect()),
         Some("startup-aarch64") => aarch64::main(args.collect()),
         Some("threads") => threads(args.collect()),
         Some("bench") => bench::parse(args.collect()).and_then(|o| bench::run(&o)),
@@ -154,6 +172,36 @@ fn libc_bench(args: Vec<OsString>) -> Result<(), String> {
         }
     }
     libc::run(&opts).map_err(|e| e.to_string())
+}
+
+fn heap(args: Vec<OsString>) -> Result<(), String> {
+    let (mut quick, mut runs, mut out) = (false, None, None);
+    let mut rest = args.into_iter();
+    while let Some(a) = rest.next() {
+        match a.to_str() {
+            Some("--quick") => quick = true,
+            Some("--runs") => runs = Some(positive(rest.next(), "--runs")?),
+            Some("--out") => out = Some(PathBuf::from(rest.next().ok_or("--out needs a directory")?)),
+            _ => return Err(format!("unknown heap option {a:?}\n{USAGE}")),
+        }
+    }
+    let paths = baselines::Paths::new();
+    // A quick run must not overwrite the committed results of a full one.
+    let out = out.unwrap_or_else(|| if quick { paths.target.join("bench-docs") } else { paths.root.join("docs") });
+    heap::run(&heap::Options { runs: runs.unwrap_or(if quick { 1 } else { 5 }), quick, out })
+}
+
+fn mutex(args: Vec<OsString>) -> Result<(), String> {
+    let mut opts = mutex::Options { runs: 11 };
+    let mut rest = args.into_iter();
+    while let Some(a) = rest.next() {
+        if a == "--runs" {
+            opts.runs = positive(rest.next(), "--runs")?;
+        } else {
+            return Err(format!("unknown mutex option {a:?}\n{USAGE}"));
+        }
+    }
+    mutex::run(&opts).map_err(|e| e.to_string())
 }
 
 fn threads(args: Vec<OsString>) -> Result<(), String> {

@@ -63,10 +63,10 @@ struct Build {
 
 /// What one run of a program reported.
 pub(crate) struct Sample {
-    pub(crate) cpu: Duration,
-    pub(crate) wall: Duration,
-    pub(crate) minor_faults: u64,
-    pub(crate) stdout: String,
+    pub cpu: Duration,
+    pub wall: Duration,
+    pub minor_faults: u64,
+    pub stdout: String,
 }
 
 pub fn run(opts: &Options) -> io::Result<()> {
@@ -226,7 +226,7 @@ pub(crate) fn run_once(binary: &Path, args: &[&str]) -> io::Result<Sample> {
 /// The program's peak resident set (VmHWM, KiB), read from /proc when it stops on its way
 /// out. Not wait4's ru_maxrss: that also counts the memory of the forked copy of xtask the
 /// program replaced with execve (about 5 MiB), more than a small workload's whole heap.
-fn peak_rss(program: &Program) -> io::Result<u64> {
+pub(crate) fn peak_rss(program: &Program) -> io::Result<u64> {
     let mut hwm = None;
     let exit = trace::exec_and_exit_stops(program, |stop, pid| {
         if stop == trace::Stop::Exit {
@@ -273,7 +273,7 @@ pub(crate) fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-fn median_u64(mut v: Vec<u64>) -> u64 {
+pub(crate) fn median_u64(mut v: Vec<u64>) -> u64 {
     v.sort_unstable();
     v[v.len() / 2]
 }

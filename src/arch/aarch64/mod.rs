@@ -15,6 +15,7 @@ pub mod signal;
 mod ldouble;
 pub mod thread;
 pub mod va;
+pub mod valgrind;
 mod syscalls;
 
 /// `long double`'s significand bits (`LDBL_MANT_DIG`): IEEE binary128.
@@ -23,7 +24,6 @@ pub const LDBL_MANT_DIG: u32 = 113;
 /// Whether a result counts as tiny (an underflow, ERANGE from strtod)
 /// by its value before rounding: glibc decides before rounding (as glibc configures AArch64).
 pub const TININESS_BEFORE_ROUNDING: bool = true;
-
 
 pub use mem::{copy_backward, copy_forward, fill};
 
@@ -190,4 +190,14 @@ pub fn unsupported_relocation(kind: u32) -> &'static str {
         1031 => "unsupported relocation R_AARCH64_TLSDESC in static-PIE, type ",
         _ => "unsupported relocation in static-PIE, type ",
     }
+}
+
+/// The vDSO's names for the functions crt0 calls there (`crate::vdso`):
+/// arm64's has the clocks but neither time nor getcpu.
+pub mod vdso {
+    pub const CLOCK_GETTIME: Option<&[u8]> = Some(b"__kernel_clock_gettime");
+    pub const CLOCK_GETRES: Option<&[u8]> = Some(b"__kernel_clock_getres");
+    pub const GETTIMEOFDAY: Option<&[u8]> = Some(b"__kernel_gettimeofday");
+    pub const TIME: Option<&[u8]> = None;
+    pub const GETCPU: Option<&[u8]> = None;
 }

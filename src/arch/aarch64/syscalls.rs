@@ -13,6 +13,8 @@ pub mod nr {
     pub const MPROTECT: usize = 226;
     pub const BRK: usize = 214;
     pub const MREMAP: usize = 216;
+    pub const MADVISE: usize = 233;
+    pub const FUTEX: usize = 98;
     pub const RT_SIGACTION: usize = 134;
     pub const RT_SIGPROCMASK: usize = 135;
     pub const GETPID: usize = 172;

@@ -13,6 +13,7 @@ mod string;
 mod ldouble;
 pub mod thread;
 pub mod va;
+pub mod valgrind;
 
 // The unit tests keep glibc's memcpy and strcmp (see `mem`).
 #[cfg_attr(test, allow(unused_imports))]
@@ -40,6 +41,8 @@ pub mod nr {
     pub const MPROTECT: usize = 10;
     pub const BRK: usize = 12;
     pub const MREMAP: usize = 25;
+    pub const MADVISE: usize = 28;
+    pub const FUTEX: usize = 202;
     pub const RT_SIGACTION: usize = 13;
     pub const RT_SIGPROCMASK: usize = 14;
     pub const GETPID: usize = 39;
@@ -317,4 +320,13 @@ pub unsafe fn copy_backward(dst: *mut u8, src: *const u8, n: usize) {
 pub unsafe fn fill(dst: *mut u8, byte: u8, n: usize) {
     // SAFETY: per the caller.
     unsafe { asm!("rep stosb", inout("rcx") n => _, inout("rdi") dst => _, in("al") byte, options(nostack, preserves_flags)) };
+}
+
+/// The vDSO's names for the functions crt0 calls there (`crate::vdso`).
+pub mod vdso {
+    pub const CLOCK_GETTIME: Option<&[u8]> = Some(b"__vdso_clock_gettime");
+    pub const CLOCK_GETRES: Option<&[u8]> = Some(b"__vdso_clock_getres");
+    pub const GETTIMEOFDAY: Option<&[u8]> = Some(b"__vdso_gettimeofday");
+    pub const TIME: Option<&[u8]> = Some(b"__vdso_time");
+    pub const GETCPU: Option<&[u8]> = Some(b"__vdso_getcpu");
 }

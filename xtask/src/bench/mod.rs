@@ -2,18 +2,18 @@
 //!
 //! It measures start-up (`startup`'s figures plus minor page faults, for the floor, glibc,
 //! musl, origin and crt0, static and static-PIE), the scaling series (`hostile`'s programs,
-//! for every runtime that has the feature), then runs `percpu`, `threads` and `malloc`.
+//! for every runtime that has the feature), then runs `percpu`, `threads`, `malloc` and `mutex`.
 
 mod doc;
 mod faults;
-mod machine;
+pub(crate) mod machine;
 mod origin;
 mod peers;
 mod rows;
 mod runtime;
 mod scaling;
 mod strace;
-mod svg;
+pub(crate) mod svg;
 mod targets;
 
 use crate::baselines::Paths;
