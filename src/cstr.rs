@@ -29,25 +29,39 @@ pub unsafe fn len(s: *const u8) -> usize {
     unsafe { crate::arch::strlen(s) }
 }
 
+/// The length of the string at `s` with the small portable scan, for
+/// start-up code: every program links what start-up calls, and the fast
+/// [`len`] brings vector code and feature detection with it.
+///
+/// # Safety
+/// `s` must be NUL-terminated.
+#[inline]
+pub unsafe fn scan_len(s: *const u8) -> usize {
+    // SAFETY: per the caller.
+    unsafe { span_until(s, 0) }
+}
+
 /// The bytes of the string at `p`, without its NUL (`CStr::from_ptr` would
-/// call `strlen`, which a program may define for itself).
+/// call `strlen`, which a program may define for itself). The small scan:
+/// start-up reads the environment with it.
 ///
 /// # Safety
 /// `p` is NUL-terminated, and the string outlives `'a` unchanged.
 #[inline]
 pub unsafe fn bytes<'a>(p: *const core::ffi::c_char) -> &'a [u8] {
     // SAFETY: per the caller.
-    unsafe { core::slice::from_raw_parts(p.cast(), len(p.cast())) }
+    unsafe { core::slice::from_raw_parts(p.cast(), scan_len(p.cast())) }
 }
 
-/// The string at `p` as a `CStr` (without `CStr::from_ptr`'s call of `strlen`).
+/// The string at `p` as a `CStr` (without `CStr::from_ptr`'s call of
+/// `strlen`; the small scan, as [`bytes`]).
 ///
 /// # Safety
 /// As [`bytes`].
 #[inline]
 pub unsafe fn c_str<'a>(p: *const core::ffi::c_char) -> &'a core::ffi::CStr {
     // SAFETY: per the caller: the bytes, then the NUL, none inside.
-    unsafe { core::ffi::CStr::from_bytes_with_nul_unchecked(core::slice::from_raw_parts(p.cast(), len(p.cast()) + 1)) }
+    unsafe { core::ffi::CStr::from_bytes_with_nul_unchecked(core::slice::from_raw_parts(p.cast(), scan_len(p.cast()) + 1)) }
 }
 
 /// `strcmp` a word at a time once `a` is aligned: `a`'s words are aligned

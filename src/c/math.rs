@@ -364,29 +364,41 @@ pub extern "C" fn logb(x: f64) -> f64 {
     f64::from(libm::ilogb(x))
 }
 
+/// An integral `r` as a 64-bit integer; NaN or out of range, what the
+/// architecture's conversion gives, as glibc's: x86_64's cvtsd2si gives
+/// the "integer indefinite" i64::MIN, aarch64's fcvtzs saturates (NaN: 0),
+/// which is Rust's `as`.
+fn to_i64(r: f64) -> i64 {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    if cfg!(target_arch = "x86_64") && !(-LIMIT..LIMIT).contains(&r) {
+        return i64::MIN;
+    }
+    r as i64
+}
+
 /// `long lrint(double x)` (and `llrint`): rounds in the current mode (to
-/// nearest even); out of range, what the architecture's conversion gives.
+/// nearest even); out of range, see `to_i64`.
 #[no_mangle]
 pub extern "C" fn lrint(x: f64) -> c_long {
-    libm::rint(x) as c_long
+    to_i64(libm::rint(x)) as c_long
 }
 
 /// `long long llrint(double x)`.
 #[no_mangle]
 pub extern "C" fn llrint(x: f64) -> c_longlong {
-    libm::rint(x) as c_longlong
+    to_i64(libm::rint(x))
 }
 
 /// `long lround(double x)`: halfway cases away from zero.
 #[no_mangle]
 pub extern "C" fn lround(x: f64) -> c_long {
-    libm::round(x) as c_long
+    to_i64(libm::round(x)) as c_long
 }
 
 /// `long long llround(double x)`.
 #[no_mangle]
 pub extern "C" fn llround(x: f64) -> c_longlong {
-    libm::round(x) as c_longlong
+    to_i64(libm::round(x))
 }
 
 /// `double nan(const char *tag)`: a quiet NaN (the tag is not used).

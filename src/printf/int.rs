@@ -67,12 +67,12 @@ pub fn decimal(mut v: u64, buf: &mut [u8; 64]) -> &[u8] {
         let pair = (v % 100) as usize * 2;
         v /= 100;
         i -= 2;
-        buf[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        (buf[i], buf[i + 1]) = (PAIRS[pair], PAIRS[pair + 1]);
     }
     if v >= 10 {
         let pair = v as usize * 2;
         i -= 2;
-        buf[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        (buf[i], buf[i + 1]) = (PAIRS[pair], PAIRS[pair + 1]);
     } else {
         i -= 1;
         buf[i] = b'0' + v as u8;

@@ -30,7 +30,7 @@ usage:
       everything side by side in one run: start-up rows (floor, glibc, musl, origin, crt0;
       static and static-PIE) with size, syscalls, instructions, minor page faults and wall
       time against the floor (N round-robin rounds, default 3000; --quick 300), the scaling
-      series for every runtime, then percpu, threads, malloc and mutex; writes BENCHMARKS.md,
+      series for every runtime, then percpu, threads, malloc, mutex and libc; writes BENCHMARKS.md,
       README-bench-section.md and bench/*.svg into DIR (default docs/; --quick:
       target/bench-docs/)
   xtask measure [--env K=V ...] [--expect TEXT] [--argv0 NAME] BINARY [ARGS...]

@@ -1,8 +1,9 @@
 //! `strlen`, `strcmp` and `memcpy` with vector instructions: SSE2, which
-//! every x86_64 has, and AVX2 past the first 32 to 128 bytes, which is
-//! where CPUID is first asked whether there is AVX2 (start-up measures no
-//! string, compares none and copies nothing that long, so a program that
-//! does neither runs no CPUID for these).
+//! every x86_64 has, and AVX2 past the first 32 to 128 bytes (strlen,
+//! strcmp) or 64 (memcpy), once CPUID has said there is AVX2: asked
+//! lazily (see `avx2`), so start-up runs no CPUID for these. Start-up's
+//! own string scans use the small portable loop of `cstr::scan_len`, so
+//! a program that calls neither strlen nor strcmp links neither.
 //!
 //! Reading past a string's terminator is safe only inside the page that
 //! holds it, so the scans either load aligned vectors (never crossing a
@@ -11,8 +12,6 @@
 use core::arch::x86_64::*;
 use core::sync::atomic::{AtomicU32, AtomicU8, Ordering::Relaxed};
 
-use crate::ifunc::{Cpu, Features};
-
 const PAGE: usize = 4096;
 
 /// 0: not asked yet; 1: SSE2 only; 2: AVX2 too.
@@ -20,10 +19,26 @@ static LEVEL: AtomicU8 = AtomicU8::new(0);
 /// Calls that could have used AVX2 before anyone asked (see `avx2`).
 static WAITING: AtomicU32 = AtomicU32::new(0);
 
-/// True when AVX2 may be used (detected once, when first asked).
+/// True when AVX2 may be used (detected once, when first asked): the CPU
+/// has it (CPUID leaf 7) and the OS saves the YMM registers (OSXSAVE, then
+/// XCR0). Three CPUIDs; not `ifunc::Cpu`, whose full detection is four
+/// times the code, which memcpy would bring into every program.
 #[cold]
 fn detect() -> bool {
-    let avx2 = Cpu.has(Features::AVX2);
+    // SAFETY: CPUID exists on every x86_64; xgetbv only runs once CPUID
+    // reported OSXSAVE; leaf 7 only when the maximum leaf reaches it.
+    let avx2 = unsafe {
+        let max = __cpuid(0).eax;
+        let c1 = __cpuid(1).ecx;
+        let b7 = if max >= 7 { __cpuid_count(7, 0).ebx } else { 0 };
+        crate::ifunc::count_cpuid_runs(if max >= 7 { 3 } else { 2 });
+        let os_saves_ymm = c1 & (1 << 27) != 0 && {
+            let (lo, _hi): (u32, u32);
+            core::arch::asm!("xgetbv", in("ecx") 0, out("eax") lo, out("edx") _hi, options(nostack, nomem, preserves_flags));
+            lo & 6 == 6
+        };
+        os_saves_ymm && c1 & (1 << 28) != 0 && b7 & (1 << 5) != 0
+    };
     LEVEL.store(if avx2 { 2 } else { 1 }, Relaxed);
     avx2
 }
@@ -408,16 +423,17 @@ macro_rules! ends {
     }};
 }
 
-/// `memcpy`, returning `dst`: up to 256 bytes here, with overlapping moves
-/// from both ends (AVX2's 32-byte moves above 64 bytes once AVX2 is known
-/// to be there, see `avx2`); everything else in `copy_large`, out of line
-/// and reached by a tail call, so this stays a leaf that saves no register.
+/// `memcpy`, returning `dst`: up to 64 bytes here, with overlapping moves
+/// from both ends, and up to 256 the same with AVX2 once it is known to be
+/// there (see `avx2`); everything else in `copy_large`, out of line. So
+/// the copies up to 256 bytes run in a leaf that saves no register.
 ///
 /// # Safety
 /// As memcpy: both valid for `n` bytes, not overlapping.
 #[inline]
 pub unsafe fn memcpy(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
-    // SAFETY: per the caller, every access is inside the two ranges.
+    // SAFETY: per the caller, every access is inside the two ranges;
+    // LEVEL 2 means AVX2 is there.
     unsafe {
         if n <= 16 {
             if n >= 8 {
@@ -440,13 +456,32 @@ pub unsafe fn memcpy(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
             ends!(dst, src, n, [0, 16]);
         } else if n <= 256 && LEVEL.load(Relaxed) == 2 {
             ends_avx2(dst, src, n);
-        } else if n <= 128 {
-            ends!(dst, src, n, [0, 16, 32, 48]);
         } else {
-            return copy_large(dst, src, n);
+            copy_large(dst, src, n);
         }
     }
     dst
+}
+
+/// 65 bytes and more (up to 256 only until AVX2 is known to be there):
+/// with AVX2 (see `avx2`) 128 bytes per step up to 2 KiB, otherwise SSE2's
+/// 64; from 2 KiB `rep movsb` (fast with ERMS/FSRM). Every program links
+/// this (start-up copies), so it is kept short.
+///
+/// # Safety
+/// As memcpy, `n > 64`.
+#[inline(never)]
+unsafe fn copy_large(dst: *mut u8, src: *const u8, n: usize) {
+    // SAFETY: per the caller.
+    unsafe {
+        if n >= 2048 {
+            super::copy_forward(dst, src, n);
+        } else if avx2() && n > 256 {
+            copy_avx2(dst, src, n);
+        } else {
+            copy_sse2(dst, src, n);
+        }
+    }
 }
 
 /// 65 to 256 bytes with AVX2: 64 or 128 bytes from each end, in 32-byte
@@ -504,78 +539,7 @@ unsafe fn ends_avx2(dst: *mut u8, src: *const u8, n: usize) {
     }
 }
 
-/// 129 bytes and more (AVX2 not known yet), or 257 and more: AVX2 (see
-/// `avx2`) or SSE2, and from 2 KiB `rep movsb` (fast with ERMS/FSRM).
-/// Returns `dst`.
-///
-/// # Safety
-/// As memcpy, `n > 128`.
-#[inline(never)]
-unsafe fn copy_large(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
-    // SAFETY: per the caller.
-    unsafe {
-        if n >= 2048 {
-            super::copy_forward(dst, src, n);
-        } else if avx2() {
-            if n <= 256 {
-                ends_avx2(dst, src, n);
-            } else {
-                copy_avx2(dst, src, n);
-            }
-        } else if n <= 256 {
-            ends!(dst, src, n, [0, 16, 32, 48, 64, 80, 96, 112]);
-        } else {
-            copy_sse2(dst, src, n);
-        }
-    }
-    dst
-}
-
-/// 16 bytes at `p + i`.
-///
-/// # Safety
-/// Readable.
-#[inline(always)]
-unsafe fn load(p: *const u8, i: usize) -> __m128i {
-    // SAFETY: per the caller.
-    unsafe { _mm_loadu_si128(p.add(i).cast()) }
-}
-
-/// Stores 16 bytes at `p + i`.
-///
-/// # Safety
-/// Writable.
-#[inline(always)]
-unsafe fn store(p: *mut u8, i: usize, v: __m128i) {
-    // SAFETY: per the caller.
-    unsafe { _mm_storeu_si128(p.add(i).cast(), v) }
-}
-
-/// 257..2047 bytes, 64 at a time; the last 64 overlap.
-///
-/// # Safety
-/// As `memcpy`, `n > 64`.
-unsafe fn copy_sse2(dst: *mut u8, src: *const u8, n: usize) {
-    // SAFETY: per the caller.
-    unsafe {
-        let (t3, t2, t1, t0) = (load(src, n - 64), load(src, n - 48), load(src, n - 32), load(src, n - 16));
-        let mut i = 0;
-        while i + 64 <= n {
-            let (a, b, c, d) = (load(src, i), load(src, i + 16), load(src, i + 32), load(src, i + 48));
-            store(dst, i, a);
-            store(dst, i + 16, b);
-            store(dst, i + 32, c);
-            store(dst, i + 48, d);
-            i += 64;
-        }
-        store(dst, n - 64, t3);
-        store(dst, n - 48, t2);
-        store(dst, n - 32, t1);
-        store(dst, n - 16, t0);
-    }
-}
-
-/// 129..2047 bytes, 128 at a time; the last 128 overlap.
+/// 257..2047 bytes, 128 at a time; the last 128 overlap.
 ///
 /// # Safety
 /// As `memcpy`, `n > 128`; AVX2 is available.
@@ -599,6 +563,50 @@ unsafe fn copy_avx2(dst: *mut u8, src: *const u8, n: usize) {
         st(n - 96, t2);
         st(n - 64, t1);
         st(n - 32, t0);
+    }
+}
+
+/// 16 bytes at `p + i`.
+///
+/// # Safety
+/// Readable.
+#[inline(always)]
+unsafe fn load(p: *const u8, i: usize) -> __m128i {
+    // SAFETY: per the caller.
+    unsafe { _mm_loadu_si128(p.add(i).cast()) }
+}
+
+/// Stores 16 bytes at `p + i`.
+///
+/// # Safety
+/// Writable.
+#[inline(always)]
+unsafe fn store(p: *mut u8, i: usize, v: __m128i) {
+    // SAFETY: per the caller.
+    unsafe { _mm_storeu_si128(p.add(i).cast(), v) }
+}
+
+/// 65..2047 bytes, 64 at a time; the last 64 overlap.
+///
+/// # Safety
+/// As `memcpy`, `n > 64`.
+unsafe fn copy_sse2(dst: *mut u8, src: *const u8, n: usize) {
+    // SAFETY: per the caller.
+    unsafe {
+        let (t3, t2, t1, t0) = (load(src, n - 64), load(src, n - 48), load(src, n - 32), load(src, n - 16));
+        let mut i = 0;
+        while i + 64 <= n {
+            let (a, b, c, d) = (load(src, i), load(src, i + 16), load(src, i + 32), load(src, i + 48));
+            store(dst, i, a);
+            store(dst, i + 16, b);
+            store(dst, i + 32, c);
+            store(dst, i + 48, d);
+            i += 64;
+        }
+        store(dst, n - 64, t3);
+        store(dst, n - 48, t2);
+        store(dst, n - 32, t1);
+        store(dst, n - 16, t0);
     }
 }
 

@@ -47,7 +47,7 @@ impl Out for BufOut {
         let k = bytes.len().min(self.room);
         // SAFETY: `room` bytes at `p` are the caller's to write.
         unsafe {
-            core::ptr::copy_nonoverlapping(bytes.as_ptr(), self.p, k);
+            crate::mem::copy_inline(self.p, bytes.as_ptr(), k);
             self.p = self.p.add(k);
         }
         self.room -= k;
@@ -120,7 +120,7 @@ impl Out for AllocOut {
             }
         }
         // SAFETY: the block has room for the bytes and a NUL.
-        unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), self.p.add(self.len), bytes.len()) };
+        unsafe { crate::mem::copy_inline(self.p.add(self.len), bytes.as_ptr(), bytes.len()) };
         self.len += bytes.len();
     }
 }

@@ -40,7 +40,7 @@ pub unsafe fn put_bytes(f: *mut File, bytes: &[u8]) -> bool {
             }
         }
         let k = count.min(bytes.len());
-        core::ptr::copy_nonoverlapping(bytes.as_ptr(), s.write_ptr, k);
+        crate::mem::copy_inline(s.write_ptr, bytes.as_ptr(), k);
         s.write_ptr = s.write_ptr.add(k);
         let mut rest = &bytes[k..];
         if rest.is_empty() && !must_flush {
@@ -57,7 +57,7 @@ pub unsafe fn put_bytes(f: *mut File, bytes: &[u8]) -> bool {
             }
             rest = &rest[direct..];
         }
-        core::ptr::copy_nonoverlapping(rest.as_ptr(), s.write_ptr, rest.len());
+        crate::mem::copy_inline(s.write_ptr, rest.as_ptr(), rest.len());
         s.write_ptr = s.write_ptr.add(rest.len());
         true
     }
@@ -141,7 +141,7 @@ impl Out for StreamOut {
                 }
             }
             // SAFETY: len + bytes.len() <= CAP: inside the buffer.
-            unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), self.local.as_mut_ptr().cast::<u8>().add(self.len), bytes.len()) };
+            unsafe { crate::mem::copy_inline(self.local.as_mut_ptr().cast::<u8>().add(self.len), bytes.as_ptr(), bytes.len()) };
             self.len += bytes.len();
             return;
         }
@@ -150,7 +150,7 @@ impl Out for StreamOut {
         if !self.line && bytes.len() <= s.buf_end as usize - s.write_ptr as usize {
             // SAFETY: the bytes fit in the buffer.
             unsafe {
-                core::ptr::copy_nonoverlapping(bytes.as_ptr(), s.write_ptr, bytes.len());
+                crate::mem::copy_inline(s.write_ptr, bytes.as_ptr(), bytes.len());
                 s.write_ptr = s.write_ptr.add(bytes.len());
             }
             return;

@@ -102,6 +102,11 @@ int main(void)
     double ip, fp = modf(-3.75, &ip);
     printf("modf %a %a lround %ld llround %lld lrint %ld llrint %lld\n", fp, ip, lround(2.5), llround(-2.5),
            lrint(2.5), llrint(3.5));
+    /* Out of range and NaN: what each architecture's conversion gives. */
+    static volatile double wide[] = {NAN, -NAN, 1e19, -1e19, 9.3e18, -9.2233720368547758e18, INFINITY, 4.5};
+    for (unsigned i = 0; i < sizeof wide / sizeof *wide; i++)
+        printf("wide %g: lround %ld llround %lld lrint %ld llrint %lld\n", wide[i], lround(wide[i]),
+               llround(wide[i]), lrint(wide[i]), llrint(wide[i]));
     double s, c;
     sincos(1.0, &s, &c);
     printf("sincos %.12g %.12g jn %.12g yn %.12g\n", s, c, jn(3, 2.5), yn(2, 1.5));
