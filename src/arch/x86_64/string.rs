@@ -261,8 +261,8 @@ fn room(a: *const u8, b: *const u8) -> usize {
     PAGE - (a as usize % PAGE).max(b as usize % PAGE)
 }
 
-/// `strcmp`: the first 64 bytes 32 at a time (short strings end there),
-/// then 128 at a time with AVX2, or 64 at a time without.
+/// `strcmp`: the first 32 bytes here (short strings end there), then 128
+/// at a time with AVX2, or 32 more and 64 at a time without.
 /// The unaligned loads stay inside both strings' pages: the loops run to
 /// the nearer page end, which is crossed 16 bytes or one byte at a time.
 ///
@@ -277,12 +277,8 @@ pub unsafe fn strcmp(a: *const u8, b: *const u8) -> i32 {
             if m != 0 {
                 return diff_at(a, b, m.into());
             }
-            if LEVEL.load(Relaxed) == 2 && in_page(a, 64) && in_page(b, 64) {
-                let m = stop16(a.add(32), b.add(32)) | stop16(a.add(48), b.add(48)) << 16;
-                if m != 0 {
-                    return diff_at(a.add(32), b.add(32), m.into());
-                }
-                return strcmp_avx2(a.add(64), b.add(64));
+            if LEVEL.load(Relaxed) == 2 {
+                return strcmp_avx2(a.add(32), b.add(32));
             }
             return strcmp_rest(a.add(32), b.add(32));
         }
