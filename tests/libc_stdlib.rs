@@ -82,3 +82,27 @@ for_libc_configs! {
         );
     }
 }
+
+for_libc_configs! {
+    // glibc 2.38's C23 names (the reference glibc 2.36 has none): the strto*
+    // family takes 0b there, the plain names do not.
+    fn isoc23_names_take_0b(cfg: Config) {
+        let r = run(cfg, &c_program("tests/c/libc/isoc23.c", "isoc23", &[], cfg), &[], &[]);
+        r.assert_exit(0);
+        for line in [
+            "0b101 base 0: 5 rest [] | 5 5 5 5 5",
+            "0b101 base 2: 5 rest [] | 5 5 5 5 5",
+            "0b101 base 10: 0 rest [b101] | 0 0 0 0 0",
+            "0b101 base 16: 45313 rest [] | 45313 45313 45313 45313 45313",
+            "-0B11 base 0: -3 rest [] | 18446744073709551613 -3 18446744073709551613 -3 18446744073709551613",
+            "0b base 0: 0 rest [b] | 0 0 0 0 0",
+            "0b2 base 2: 0 rest [b2] | 0 0 0 0 0",
+            "0x1f base 0: 31 rest [] | 31 31 31 31 31",
+            "017 base 0: 15 rest [] | 15 15 15 15 15",
+            "strtol: 0 rest [b101]",
+            "sscanf: 2 42 x",
+        ] {
+            assert!(r.stdout.lines().any(|l| l == line), "{line:?} not in:\n{}", r.stdout);
+        }
+    }
+}
