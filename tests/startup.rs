@@ -179,8 +179,9 @@ fn crt0_cc_honours_cc_and_refreshes_a_stale_runtime() {
     let r = run(Config::X86_64Host, &out, &[], &[]);
     r.assert_exit(0);
     assert_eq!(r.stdout, "hello\n");
-    // A runtime older than crt0's sources is brought up to date first.
-    let lib = root().join("target/crt0-cc/x86_64-unknown-linux-gnu/release/libcrt0.a");
+    // A runtime older than crt0's sources is brought up to date first: the
+    // archive the link uses (the weakened copy under link/).
+    let lib = root().join("target/crt0-cc/x86_64-unknown-linux-gnu/release/link/libcrt0.a");
     let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
     std::fs::File::options().write(true).open(&lib).unwrap().set_modified(old).unwrap();
     let status = std::process::Command::new(root().join("crt/crt0-cc")).arg("-o").arg(&out).arg(&hello).status().unwrap();
