@@ -132,21 +132,6 @@ pub unsafe fn madvise_dontneed(addr: *mut u8, len: usize) -> Result<(), Errno> {
     check(unsafe { arch::syscall3(nr::MADVISE, addr as usize, len, MADV_DONTNEED) }).map(|_| ())
 }
 
-/// FUTEX_WAIT_PRIVATE: sleeps while the word at `word` holds `expected` (or until woken);
-/// returns at once if it does not. For words only this process's threads touch.
-pub fn futex_wait_private(word: &core::sync::atomic::AtomicU32, expected: u32) {
-    const FUTEX_WAIT_PRIVATE: usize = 128;
-    // SAFETY: the kernel reads the live word; EAGAIN and EINTR mean "look again".
-    unsafe { arch::syscall4(nr::FUTEX, word.as_ptr() as usize, FUTEX_WAIT_PRIVATE, expected as usize, 0) };
-}
-
-/// FUTEX_WAKE_PRIVATE: wakes up to `n` threads waiting on `word`.
-pub fn futex_wake_private(word: &core::sync::atomic::AtomicU32, n: u32) {
-    const FUTEX_WAKE_PRIVATE: usize = 129;
-    // SAFETY: as above; waking reads nothing.
-    unsafe { arch::syscall3(nr::FUTEX, word.as_ptr() as usize, FUTEX_WAKE_PRIVATE, n as usize) };
-}
-
 /// brk(2), as the kernel defines it: asks for the program break at `addr`
 /// and returns the break afterwards (the unchanged one when refused; the
 /// current one for `addr` 0).

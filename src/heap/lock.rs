@@ -1,23 +1,19 @@
-//! The heap's lock: a mutex that spins briefly, then sleeps on a futex.
+//! The heap's lock: a value behind [`crate::sync::lock`]'s futex word, spinning briefly
+//! before it sleeps.
 //!
 //! A pure spin lock (what the heap had, `spin::Mutex`) is fine while every thread has a CPU,
 //! but a program with more threads than CPUs (a server, the suite's larson and mstress)
 //! preempts a thread that holds it, and every other thread then burns its whole time slice
-//! spinning. Here a waiter spins a little (the lock is held for a batch move, well under a
-//! microsecond), then sleeps until the holder wakes it. The word is the classic three-state
-//! futex lock: 0 free, 1 held, 2 held with sleepers.
+//! spinning. The word is the same three-state futex lock as the C library's mutexes (one
+//! implementation, in `sync::lock`); the heap asks it to spin first, as glibc's adaptive
+//! mutex does, because a batch move holds it well under a microsecond. This module only adds
+//! the value and the guard.
 
 use core::cell::UnsafeCell;
 use core::ops::{Deref, DerefMut};
-use core::sync::atomic::{AtomicU32, Ordering::{Acquire, Relaxed, Release}};
+use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
-use crate::syscall::{futex_wait_private, futex_wake_private};
-
-const FREE: u32 = 0;
-const HELD: u32 = 1;
-const SLEEPERS: u32 = 2;
-/// Spins before sleeping: about as long as a batch move holds the lock.
-const SPINS: u32 = 100;
+use crate::sync::lock;
 
 pub struct Mutex<T> {
     word: AtomicU32,
@@ -35,7 +31,7 @@ pub struct Guard<'a, T> {
 
 impl<T> Mutex<T> {
     pub const fn new(value: T) -> Mutex<T> {
-        Mutex { word: AtomicU32::new(FREE), value: UnsafeCell::new(value) }
+        Mutex { word: AtomicU32::new(lock::UNLOCKED), value: UnsafeCell::new(value) }
     }
 
     #[inline]
@@ -47,24 +43,8 @@ impl<T> Mutex<T> {
     /// Takes the lock without a guard (for `fork`, which holds it across the call).
     #[inline]
     pub fn acquire(&self) {
-        if self.word.compare_exchange(FREE, HELD, Acquire, Relaxed).is_err() {
-            self.acquire_slow();
-        }
-    }
-
-    #[cold]
-    fn acquire_slow(&self) {
-        for _ in 0..SPINS {
-            core::hint::spin_loop();
-            if self.word.load(Relaxed) == FREE && self.word.compare_exchange(FREE, HELD, Acquire, Relaxed).is_ok() {
-                return;
-            }
-        }
-        // From here on the word says "sleepers" whenever this thread might sleep, so the
-        // holder's release wakes one.
-        while self.word.swap(SLEEPERS, Acquire) != FREE {
-            futex_wait_private(&self.word, SLEEPERS);
-        }
+        // Private to the process, spinning first; without a deadline it cannot fail.
+        let _ = lock::lock(&self.word, None, false, true);
     }
 
     /// Releases a lock taken with [`Mutex::acquire`].
@@ -73,9 +53,7 @@ impl<T> Mutex<T> {
     /// The calling thread must hold the lock, and no guard may be alive.
     #[inline]
     pub unsafe fn release(&self) {
-        if self.word.swap(FREE, Release) == SLEEPERS {
-            futex_wake_private(&self.word, 1);
-        }
+        lock::unlock(&self.word, false);
     }
 
     /// Marks the lock free without waking anyone: in the child of a `fork`, the only thread,
@@ -84,7 +62,7 @@ impl<T> Mutex<T> {
     /// # Safety
     /// Only in a process where no other thread can hold or wait for the lock.
     pub unsafe fn reset(&self) {
-        self.word.store(FREE, Relaxed);
+        self.word.store(lock::UNLOCKED, Relaxed);
     }
 }
 
