@@ -67,9 +67,9 @@ pub struct Heap<O: Os> {
 #[cold]
 #[inline(never)]
 fn invalid_pointer(what: &str) -> ! {
-    #[cfg(not(test))]
+    #[cfg(not(any(test, panic = "unwind")))]
     crate::fatal::die(what);
-    #[cfg(test)]
+    #[cfg(any(test, panic = "unwind"))]
     panic!("{what}");
 }
 

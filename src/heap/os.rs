@@ -43,10 +43,10 @@ pub trait Os {
 }
 
 /// The kernel.
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 pub struct System;
 
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 impl Os for System {
     fn brk(&mut self, addr: usize) -> usize {
         crate::syscall::brk(addr)

@@ -42,7 +42,7 @@ mod stack;
 mod vdso;
 mod words;
 
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 mod c_api;
 
 pub use counter::Counter;

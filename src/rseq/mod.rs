@@ -28,7 +28,7 @@
 //! expect and never commit on a mismatch).
 
 pub mod owner;
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 pub(crate) mod thread;
 
 use core::sync::atomic::{AtomicI32, AtomicIsize, AtomicU32, Ordering::Relaxed};
@@ -110,16 +110,16 @@ pub fn area_shape() -> Shape {
 }
 
 /// Offset of the area from the thread pointer (glibc: `ptrdiff_t __rseq_offset`).
-#[cfg_attr(not(test), no_mangle)]
+#[cfg_attr(not(any(test, panic = "unwind")), no_mangle)]
 #[allow(non_upper_case_globals)] // the C name
 pub static __rseq_offset: AtomicIsize = AtomicIsize::new(0);
 /// The registered feature size, 0 when crt0 did not register (glibc 2.41+
 /// meaning: `unsigned int __rseq_size`).
-#[cfg_attr(not(test), no_mangle)]
+#[cfg_attr(not(any(test, panic = "unwind")), no_mangle)]
 #[allow(non_upper_case_globals)] // the C name
 pub static __rseq_size: AtomicU32 = AtomicU32::new(0);
 /// Flags passed at registration (`unsigned int __rseq_flags`): always 0.
-#[cfg_attr(not(test), no_mangle)]
+#[cfg_attr(not(any(test, panic = "unwind")), no_mangle)]
 #[allow(non_upper_case_globals)] // the C name
 pub static __rseq_flags: AtomicU32 = AtomicU32::new(0);
 

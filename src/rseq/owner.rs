@@ -29,7 +29,7 @@ pub const LIBC: i32 = 2;
 pub const OVERRIDE: i32 = 3;
 
 /// The owner variable, exported for C as `int __rseq_reg_owner`.
-#[cfg_attr(not(test), no_mangle)]
+#[cfg_attr(not(any(test, panic = "unwind")), no_mangle)]
 #[allow(non_upper_case_globals)] // the C name
 pub static __rseq_reg_owner: AtomicI32 = AtomicI32::new(UNSET);
 

@@ -18,34 +18,34 @@
 mod memory;
 
 // The rest runs only in real programs; unit tests cover the layout.
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 mod cache;
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 mod control;
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 mod dtors;
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 mod launch;
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 mod pthread;
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 mod rust;
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 mod sys;
 
 pub use memory::{DEFAULT_STACK_SIZE, MIN_STACK_SIZE};
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 pub use rust::{at_thread_exit, drop_at_thread_exit, spawn, Builder, JoinHandle};
 
 /// Unmaps the memory of ended threads that crt0 keeps for new threads
 /// (at most a few mappings: see `cache`).
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 pub fn free_cached_stacks() {
     cache::free_all();
 }
 
 /// Takes the thread machinery's lock (the stack cache's), for `fork`.
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 pub(crate) fn lock_for_fork() {
     cache::lock_for_fork();
 }
@@ -54,7 +54,7 @@ pub(crate) fn lock_for_fork() {
 ///
 /// # Safety
 /// Only after [`lock_for_fork`], by the same thread.
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 pub(crate) unsafe fn unlock_after_fork() {
     // SAFETY: per the caller.
     unsafe { cache::unlock_after_fork() };
@@ -65,7 +65,7 @@ pub(crate) unsafe fn unlock_after_fork() {
 ///
 /// # Safety
 /// Only in the child, after [`lock_for_fork`] in the parent.
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 pub(crate) unsafe fn reset_after_fork() {
     launch::reset_in_child();
     // SAFETY: per the caller.
@@ -73,7 +73,7 @@ pub(crate) unsafe fn reset_after_fork() {
 }
 
 /// Lets other threads run (sched_yield(2)).
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 pub fn yield_now() {
     sys::sched_yield();
 }
