@@ -120,6 +120,9 @@ fn in_parent() {
 
 fn in_child() {
     FORKED.store(true, Relaxed);
+    // The thread has a new kernel id: lock owners recorded from now on must
+    // be this one.
+    crate::thread::after_fork_in_child();
     // SAFETY: the child has one thread, this one, which took each lock in `prepare`; the
     // registry's lock may be held by a thread of the parent that is not here.
     unsafe {

@@ -59,10 +59,12 @@ mod relro;
 pub mod rseq;
 mod settings;
 pub mod signal;
+pub mod sync;
 pub mod syscall;
 pub mod thread;
 pub mod tls;
 mod trace;
+pub mod vdso;
 
 #[cfg(not(any(test, panic = "unwind")))]
 mod c;

@@ -42,11 +42,12 @@ bitflags::bitflags! {
 /// The kernel's `struct sigaction` (not the C library's): handler, flags,
 /// restorer, then a 64-bit mask.
 #[repr(C)]
-struct KernelSigaction {
-    handler: usize,
-    flags: usize,
-    restorer: usize,
-    mask: u64,
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KernelSigaction {
+    pub handler: usize,
+    pub flags: usize,
+    pub restorer: usize,
+    pub mask: u64,
 }
 
 const SIG_DFL: usize = 0;
@@ -56,13 +57,25 @@ fn check_signal(sig: i32) -> Result<usize, Errno> {
     if (1..=64).contains(&sig) { Ok(sig as usize) } else { Err(Errno::EINVAL) }
 }
 
-fn sigaction(sig: i32, handler: usize, flags: usize) -> Result<(), Errno> {
+/// rt_sigaction(2): installs `new` (with crt0's restorer where the
+/// architecture needs one) and/or reads the action before.
+pub fn action(sig: i32, new: Option<&KernelSigaction>, old: Option<&mut KernelSigaction>) -> Result<(), Errno> {
     let sig = check_signal(sig)?;
-    let act = KernelSigaction { handler, flags: flags | SA_RESTORER, restorer: arch::signal::restorer_address(), mask: 0 };
-    // SAFETY: `act` is a live kernel sigaction; the kernel reads 8 bytes
-    // of mask (the size passed). The restorer is a valid sigreturn
-    // trampoline on x86_64 (none is passed on aarch64).
-    unsafe { raw(nr::RT_SIGACTION, [sig, &raw const act as usize, 0, 8, 0, 0]) }.map(|_| ())
+    let new = new.map(|a| KernelSigaction {
+        flags: a.flags | SA_RESTORER,
+        restorer: arch::signal::restorer_address(),
+        ..*a
+    });
+    let new_ptr = new.as_ref().map_or(0, |a| a as *const KernelSigaction as usize);
+    let old_ptr = old.map_or(0, |a| a as *mut KernelSigaction as usize);
+    // SAFETY: both are null or live kernel sigactions; the kernel reads
+    // and writes 8 bytes of mask (the size passed). The restorer is a
+    // valid sigreturn trampoline on x86_64 (none is passed on aarch64).
+    unsafe { raw(nr::RT_SIGACTION, [sig, new_ptr, old_ptr, 8, 0, 0]) }.map(|_| ())
+}
+
+fn sigaction(sig: i32, handler: usize, flags: usize) -> Result<(), Errno> {
+    action(sig, Some(&KernelSigaction { handler, flags, restorer: 0, mask: 0 }), None)
 }
 
 /// Runs `handler` when `sig` arrives (for every thread: handlers are

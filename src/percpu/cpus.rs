@@ -83,8 +83,7 @@ fn affinity_width() -> Option<u32> {
 /// atomic on whichever slot they pick: the CPU only keeps threads on
 /// different CPUs apart.
 pub fn getcpu() -> u32 {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(cpu) = super::vdso::getcpu() {
+    if let Some(cpu) = crate::vdso::getcpu() {
         return cpu;
     }
     syscall::getcpu().map_or(0, |(cpu, _)| cpu)

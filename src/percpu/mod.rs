@@ -38,8 +38,6 @@ mod cpus;
 mod exclusive;
 mod slots;
 mod stack;
-#[cfg(target_arch = "x86_64")]
-mod vdso;
 mod words;
 
 #[cfg(not(any(test, panic = "unwind")))]

@@ -59,6 +59,9 @@ pub struct Thread {
     /// once that is done.
     pub signals_blocked: bool,
     pub saved_signal_mask: u64,
+    /// The thread's `pthread_setspecific` values (`c::pthread::key`), null
+    /// until it sets one.
+    pub specific: *mut u8,
 }
 
 impl Thread {

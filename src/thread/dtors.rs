@@ -2,9 +2,11 @@
 //! C++ `thread_local` and Rust thread-locals with `Drop` use): a list per
 //! thread, most recent first, run when the thread ends (the main thread
 //! at `exit`) in reverse order of registration, before its TLS is freed.
-//! A destructor may register more; they run too, newest first.
+//! A destructor may register more; they run too, newest first. After them,
+//! at a thread's end (not at `exit`, as in glibc), comes the exit hook:
+//! what `pthread_key_create`'s destructors need.
 
-use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 
 use crate::syscall::Errno;
 use crate::{exit, heap, tls};
@@ -56,5 +58,25 @@ pub fn run_current() {
             heap::free(node.cast());
             dtor(obj);
         }
+    }
+}
+
+/// What runs after the destructors when a thread ends: 0 until set (a
+/// pointer, so that programs without keys link none of their code).
+static EXIT_HOOK: AtomicUsize = AtomicUsize::new(0);
+
+/// Makes every thread run `hook` as it ends (after its thread-local
+/// destructors; the main thread only when it leaves through `pthread_exit`).
+pub fn set_exit_hook(hook: fn()) {
+    EXIT_HOOK.store(hook as usize, Relaxed);
+}
+
+/// The end of a thread: its thread-local destructors, then the exit hook.
+pub fn run_at_thread_exit() {
+    run_current();
+    let hook = EXIT_HOOK.load(Relaxed);
+    if hook != 0 {
+        // SAFETY: only `set_exit_hook` stores, and it stores a `fn()`.
+        unsafe { core::mem::transmute::<usize, fn()>(hook)() };
     }
 }

@@ -81,6 +81,7 @@ pub fn prepare(opts: Options, payload: Layout, body: Body) -> Result<Prepared, E
             rseq: plan,
             signals_blocked: plan.runs_before_user_code(),
             saved_signal_mask: 0,
+            specific: core::ptr::null_mut(),
         });
         Ok(Prepared { thread, payload: at.payload as *mut u8, stack_top: at.stack_top as *mut u8, tp })
     }
@@ -169,7 +170,7 @@ unsafe extern "C" fn entry(t: *mut Thread) -> ! {
 /// `t` must be the calling thread's control block, and nothing of the
 /// thread's stack may be in use by anyone else.
 pub unsafe fn finish(t: *mut Thread) -> ! {
-    dtors::run_current();
+    dtors::run_at_thread_exit();
     // SAFETY: still this thread's block.
     let frees_itself = unsafe { (*t).exits_detached() };
     if frees_itself {
@@ -204,7 +205,7 @@ pub unsafe fn finish(t: *mut Thread) -> ! {
 /// destructors, then it ends alone; the process goes on until the last
 /// thread finishes. Its memory (initial stack, static TLS) stays.
 pub fn finish_main() -> ! {
-    dtors::run_current();
+    dtors::run_at_thread_exit();
     if LIVE.fetch_sub(1, AcqRel) == 1 {
         exit::exit(0);
     }

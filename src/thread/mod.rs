@@ -77,3 +77,71 @@ pub(crate) unsafe fn reset_after_fork() {
 pub fn yield_now() {
     sys::sched_yield();
 }
+
+/// The main thread's kernel thread id once read (0: not yet).
+#[cfg(not(test))]
+static MAIN_TID: core::sync::atomic::AtomicI32 = core::sync::atomic::AtomicI32::new(0);
+
+#[cfg(not(test))]
+fn gettid() -> i32 {
+    // SAFETY: gettid takes no argument and cannot fail.
+    unsafe { crate::syscall::raw(crate::syscall::nr::GETTID, [0; 6]) }.unwrap_or(0) as i32
+}
+
+/// The calling thread's kernel thread id, without a system call after the
+/// first on the main thread: a crt0 thread's is in its control block
+/// (the kernel wrote it there at clone), the main thread's is read once.
+/// What lock owners are recorded as.
+#[cfg(not(test))]
+pub fn current_tid() -> i32 {
+    use core::sync::atomic::Ordering::Relaxed;
+    let t = launch::current();
+    if !t.is_null() {
+        // SAFETY: the calling thread's own control block.
+        return unsafe { (*t).tid.load(Relaxed) };
+    }
+    match MAIN_TID.load(Relaxed) {
+        0 => {
+            let tid = gettid();
+            MAIN_TID.store(tid, Relaxed);
+            tid
+        }
+        tid => tid,
+    }
+}
+
+/// For fork's child, before it runs any of the program's code: the thread
+/// has a new kernel id, which `current_tid` must give from now on.
+#[cfg(not(test))]
+pub fn after_fork_in_child() {
+    use core::sync::atomic::Ordering::Relaxed;
+    let t = launch::current();
+    if t.is_null() {
+        MAIN_TID.store(0, Relaxed);
+    } else {
+        // SAFETY: the calling thread's own control block; fork's child
+        // has no CLONE_CHILD_CLEARTID address, so the kernel will not
+        // clear this word.
+        unsafe { (*t).tid.store(gettid(), Relaxed) };
+    }
+}
+
+/// Where the calling thread keeps its `pthread_setspecific` values: a
+/// field of its control block, or for the main thread a static.
+#[cfg(not(test))]
+pub fn specific_slot() -> *mut *mut u8 {
+    static mut MAIN: *mut u8 = core::ptr::null_mut();
+    let t = launch::current();
+    if t.is_null() {
+        &raw mut MAIN
+    } else {
+        // SAFETY: the calling thread's own control block.
+        unsafe { &raw mut (*t).specific }
+    }
+}
+
+/// Runs `hook` at the end of every thread (see `dtors::set_exit_hook`).
+#[cfg(not(test))]
+pub fn set_exit_hook(hook: fn()) {
+    dtors::set_exit_hook(hook);
+}

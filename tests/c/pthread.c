@@ -180,10 +180,21 @@ static int all_threads(void)
     return 0;
 }
 
+static volatile int main_left;
+
+/* The main thread's destructor, which runs in pthread_exit. */
+static void main_dtor(void *name)
+{
+    dtor(name);
+    __atomic_store_n(&main_left, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Ends after the main thread has left (waiting for it, not for a number
+ * of yields, which a loaded machine can outrun). */
 static void *outlive_main(void *arg)
 {
     (void)arg;
-    for (int i = 0; i < 1000; i++)
+    while (!__atomic_load_n(&main_left, __ATOMIC_SEQ_CST))
         sched_yield();
     put("last thread ends\n");
     return NULL;
@@ -194,7 +205,7 @@ int main(int argc, char **argv)
     if (argc > 1 && argv[1][0] == 'm') {
         pthread_t t;
         atexit(atexit_handler);
-        __cxa_thread_atexit_impl(dtor, "main", NULL);
+        __cxa_thread_atexit_impl(main_dtor, "main", NULL);
         pthread_create(&t, NULL, outlive_main, NULL);
         put("main calls pthread_exit\n");
         pthread_exit(NULL);

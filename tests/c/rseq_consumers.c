@@ -3,14 +3,18 @@
  * look at glibc's symbols, an allocator decides lazily at its first call
  * inside a constructor (CONSUMER_INIT=lazy) or the library decides in its
  * own constructor, then threads (more than CPUs, yielding) add to a per-CPU
- * counter through critical sections on the area the library found. Every
+ * counter through critical sections on the area the library found, while
+ * an interval timer's signal handler adds too, interrupting them. Every
  * line is the same under glibc and crt0 wherever the two are in the same
  * state; CONSUMER_VERBOSE=1 adds what differs on purpose (the cpu_id a
  * constructor sees: crt0 registers after the constructors). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/time.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -99,32 +103,62 @@ __attribute__((constructor(103))) static void later_allocation(void)
     expected++;
 }
 
-static long iterations;
-static void *worker(void *arg);
-
 /* A thread a constructor starts: glibc registers it (it registered before
  * the constructors); crt0 must too, since __rseq_size > 0 already told
  * every reader that the C library registers every thread. */
 static pthread_t ctor_thread;
-__attribute__((constructor(104))) static void start_a_thread(void)
-{
-    iterations = 1000;
-    expected += iterations;
-    if (pthread_create(&ctor_thread, NULL, worker, NULL) != 0)
-        abort();
-}
-
-static void *worker(void *arg)
+static void *ctor_worker(void *arg)
 {
     (void)arg;
     long registered = consumer_thread_start() == 0 && consumer_area()->cpu_id >= 0;
-    for (long i = 0; i < iterations; i++) {
+    for (int i = 0; i < 1000; i++)
         consumer_add(&counter, 1);
-        if ((i & 1023) == 1023)
+    consumer_thread_exit();
+    return (void *)registered;
+}
+
+__attribute__((constructor(104))) static void start_a_thread(void)
+{
+    expected += 1000;
+    if (pthread_create(&ctor_thread, NULL, ctor_worker, NULL) != 0)
+        abort();
+}
+
+/* The workers add until main says stop, at least `minimum` times each. */
+static long minimum;
+static int stop;
+static long signals;
+
+struct worker_result {
+    long registered, adds;
+};
+
+static void *worker(void *arg)
+{
+    struct worker_result *r = arg;
+    r->registered = consumer_thread_start() == 0 && consumer_area()->cpu_id >= 0;
+    while (r->adds < minimum || !__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+        consumer_add(&counter, 1);
+        if ((++r->adds & 1023) == 0)
             sched_yield();
     }
     consumer_thread_exit();
-    return (void *)registered;
+    return NULL;
+}
+
+/* Runs on whichever thread the timer's signal interrupts, often inside a
+ * critical section, which the kernel then restarts at its abort handler. */
+static void on_timer(int sig)
+{
+    (void)sig;
+    consumer_add(&counter, 1);
+    __atomic_fetch_add(&signals, 1, __ATOMIC_RELAXED);
+}
+
+static void every(long microseconds)
+{
+    struct itimerval t = {{0, microseconds}, {0, microseconds}};
+    setitimer(ITIMER_REAL, &t, NULL);
 }
 
 /* cpu_id against getcpu(2), read between two equal cpu_id reads so that a
@@ -173,25 +207,46 @@ int main(void)
     out("\n");
 
     long threads = env_num("CONSUMER_THREADS", 8);
-    iterations = env_num("CONSUMER_ITERS", 100000);
+    minimum = env_num("CONSUMER_ITERS", 100000);
     pthread_t t[64];
-    long ok = 0;
+    struct worker_result results[64] = {0};
+    struct sigaction sa = {.sa_handler = on_timer, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
     if (threads > 64)
         threads = 64;
+    if (sigaction(SIGALRM, &sa, NULL) != 0)
+        return 3;
+    every(500);
     for (long i = 0; i < threads; i++)
-        if (pthread_create(&t[i], NULL, worker, NULL) != 0)
+        if (pthread_create(&t[i], NULL, worker, &results[i]) != 0)
             return 2;
-    for (long i = 0; i < threads; i++) {
-        void *r;
-        pthread_join(t[i], &r);
-        ok += (long)r;
+    /* At least 100 signals land among the workers before they may stop. */
+    while (__atomic_load_n(&signals, __ATOMIC_RELAXED) < 100) {
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
     }
-    expected += threads * iterations;
+    __atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+    long workers_registered = 0;
+    for (long i = 0; i < threads; i++) {
+        pthread_join(t[i], NULL);
+        workers_registered += results[i].registered;
+        expected += results[i].adds;
+    }
+    every(0);
+    expected += __atomic_load_n(&signals, __ATOMIC_RELAXED);
+    long sum = consumer_sum(&counter);
     out("threads:");
     kv("n", threads);
-    kv("registered", ok);
-    kv("sum", consumer_sum(&counter));
-    kv("expected", expected);
+    kv("registered", workers_registered);
+    kv("signals_at_least_100", signals >= 100);
+    kv("exact", sum == expected);
     out("\n");
-    return consumer_sum(&counter) == expected ? 0 : 1;
+    if (env_is("CONSUMER_VERBOSE", "1")) {
+        out("counts:");
+        kv("sum", sum);
+        kv("expected", expected);
+        kv("signals", signals);
+        out("\n");
+    }
+    return sum == expected ? 0 : 1;
 }

@@ -9,12 +9,15 @@ mod bench;
 mod child;
 mod heap;
 mod hostile;
+mod kernels;
 mod malloc;
 mod measure;
+mod mutex;
 mod percpu;
 mod report;
 mod startup;
 mod sysnames;
+mod testall;
 mod threads;
 mod trace;
 
@@ -24,11 +27,15 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
+  xtask test
+      what ./test.sh and .ci/run run: install the missing Debian packages (apt-get, as root
+      or through sudo), rust-src and the aarch64 target, fetch the pinned kernels, then
+      every test (cargo test, the library on stable, xtask's and crt0-vm's unit tests)
   xtask bench [--quick] [--runs N] [--out DIR]
       everything side by side in one run: start-up rows (floor, glibc, musl, origin, crt0;
       static and static-PIE) with size, syscalls, instructions, minor page faults and wall
       time against the floor (N round-robin rounds, default 3000; --quick 300), the scaling
-      series for every runtime, then percpu, threads and malloc; writes BENCHMARKS.md,
+      series for every runtime, then percpu, threads, malloc and mutex; writes BENCHMARKS.md,
       README-bench-section.md and bench/*.svg into DIR (default docs/; --quick:
       target/bench-docs/)
   xtask measure [--env K=V ...] [--expect TEXT] [--argv0 NAME] BINARY [ARGS...]
@@ -46,14 +53,23 @@ usage:
       and wall time, peak RSS, page faults, memory system calls, memory given back; writes
       HEAP-BENCH.md and bench/heap-*.svg into DIR (default docs/; --quick:
       target/bench-docs/)
+  xtask mutex [--runs N]
+      pthread_mutex_lock/unlock of crt0 against glibc's and musl's, uncontended and
+      contended (xtask/programs/mutex_bench.c, built into target/bench/; default N 11
+      interleaved runs)
   xtask percpu [--runs N] [--rounds R] [--batch B] [--stress-iters I]
       crt0::percpu against a plain load, getcpu (vDSO and system call), glibc's sched_getcpu
       and one shared atomic counter (default 5 runs of 11 interleaved rounds of 10^7 calls),
       then the long stress: 2x the CPUs, I counter adds each (default 25*10^6; 0 skips it)
-  xtask startup-aarch64 [--runs N] [--kernel 6.1|6.12] [--json FILE]
+  xtask startup-aarch64 [--runs N] [--kernel SUITE] [--json FILE]
       the same for aarch64, in target/bench-aarch64/: size, syscalls and instructions under
-      qemu-user, wall time in one boot of a real arm64 kernel (default N 1000; default kernel
-      6.1, Debian bookworm's; 6.12 is trixie's)
+      qemu-user, wall time in one boot of a real arm64 kernel (default N 1000; SUITE is one
+      of vm/kernels.txt's: bookworm (6.1, the default), trixie (6.12), unstable (7.x))
+  xtask kernels [list | fetch | update [SUITE...] | run ARCH SUITE [-f FILE]... PROGRAM [ARGS...]]
+      the pinned real kernels (vm/kernels.txt): list them and the cache folder; fetch and
+      verify them all into the cache; move the pins of SUITEs (default bookworm, trixie,
+      unstable) to the cloud kernels Debian's archive has now; or boot one (ARCH x86_64 or
+      aarch64) and run a static PROGRAM in it (in /prog, with each FILE), printing its output
   xtask threads [--runs N] [--threads N]
       crt0's pthread_create + pthread_join against glibc's (xtask/programs/thread_bench.c,
       static C programs), alternating runs, medians (default 11 runs of 10000 threads)
@@ -71,9 +87,12 @@ fn main() -> ExitCode {
         Some("heap") => heap(args.collect()),
         Some("heap-mixed-std") => heap::mixed_std(args.collect()),
         Some("percpu") => percpu(args.collect()),
+        Some("mutex") => mutex(args.collect()),
         Some("startup-aarch64") => aarch64::main(args.collect()),
         Some("threads") => threads(args.collect()),
         Some("bench") => bench::parse(args.collect()).and_then(|o| bench::run(&o)),
+        Some("kernels") => kernels::main(args.collect()),
+        Some("test") => testall::run(args.collect()),
         Some("hostile") => hostile::run(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")).map_err(|e| e.to_string()),
         _ => Err(USAGE.to_string()),
     };
@@ -160,6 +179,19 @@ fn heap(args: Vec<OsString>) -> Result<(), String> {
     // A quick run must not overwrite the committed results of a full one.
     let out = out.unwrap_or_else(|| if quick { paths.target.join("bench-docs") } else { paths.root.join("docs") });
     heap::run(&heap::Options { runs: runs.unwrap_or(if quick { 1 } else { 5 }), quick, out })
+}
+
+fn mutex(args: Vec<OsString>) -> Result<(), String> {
+    let mut opts = mutex::Options { runs: 11 };
+    let mut rest = args.into_iter();
+    while let Some(a) = rest.next() {
+        if a == "--runs" {
+            opts.runs = positive(rest.next(), "--runs")?;
+        } else {
+            return Err(format!("unknown mutex option {a:?}\n{USAGE}"));
+        }
+    }
+    mutex::run(&opts).map_err(|e| e.to_string())
 }
 
 fn threads(args: Vec<OsString>) -> Result<(), String> {

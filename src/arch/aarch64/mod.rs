@@ -151,3 +151,13 @@ pub fn unsupported_relocation(kind: u32) -> &'static str {
         _ => "unsupported relocation in static-PIE, type ",
     }
 }
+
+/// The vDSO's names for the functions crt0 calls there (`crate::vdso`):
+/// arm64's has the clocks but neither time nor getcpu.
+pub mod vdso {
+    pub const CLOCK_GETTIME: Option<&[u8]> = Some(b"__kernel_clock_gettime");
+    pub const CLOCK_GETRES: Option<&[u8]> = Some(b"__kernel_clock_getres");
+    pub const GETTIMEOFDAY: Option<&[u8]> = Some(b"__kernel_gettimeofday");
+    pub const TIME: Option<&[u8]> = None;
+    pub const GETCPU: Option<&[u8]> = None;
+}

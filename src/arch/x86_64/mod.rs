@@ -305,3 +305,12 @@ pub unsafe fn fill(dst: *mut u8, byte: u8, n: usize) {
     // SAFETY: per the caller.
     unsafe { asm!("rep stosb", inout("rcx") n => _, inout("rdi") dst => _, in("al") byte, options(nostack, preserves_flags)) };
 }
+
+/// The vDSO's names for the functions crt0 calls there (`crate::vdso`).
+pub mod vdso {
+    pub const CLOCK_GETTIME: Option<&[u8]> = Some(b"__vdso_clock_gettime");
+    pub const CLOCK_GETRES: Option<&[u8]> = Some(b"__vdso_clock_getres");
+    pub const GETTIMEOFDAY: Option<&[u8]> = Some(b"__vdso_gettimeofday");
+    pub const TIME: Option<&[u8]> = Some(b"__vdso_time");
+    pub const GETCPU: Option<&[u8]> = Some(b"__vdso_getcpu");
+}

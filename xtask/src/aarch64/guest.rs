@@ -1,12 +1,10 @@
-//! Wall times under a real arm64 kernel: one boot of ../shared/tools/run-aarch64-kernel.sh,
-//! in which the `kernel` test program (tests/programs/src/bin/kernel.rs) runs every program
-//! with the `N*PROGRAM` arguments and prints the guest's CLOCK_MONOTONIC time of each.
+//! Wall times under a real arm64 kernel: one boot with crt0-vm (vm/), in which the `kernel`
+//! test program (tests/programs/src/bin/kernel.rs) runs every program with the `N*PROGRAM`
+//! arguments and prints the guest's CLOCK_MONOTONIC time of each.
 
 use super::Kernel;
-use crate::baselines::Paths;
 use crate::startup::median;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 /// Boots `kernel` once and times `runs` runs of each of `programs` with `driver`; returns
@@ -16,50 +14,38 @@ use std::time::Duration;
 /// statistic as `startup`'s, and a slow spell of the host hits all programs alike. Batches of
 /// a few runs per clock reading were no steadier here: a batch's mean takes in its outliers.
 pub fn time(
-    paths: &Paths,
     kernel: Kernel,
     driver: &Path,
     programs: &[PathBuf],
     runs: usize,
 ) -> Result<Vec<Duration>, String> {
-    let runner = paths.root.join("../shared/tools/run-aarch64-kernel.sh");
-    if !runner.is_file() {
-        return Err(format!("{} does not exist", runner.display()));
-    }
     let names: Vec<String> = programs.iter().map(|p| file_name(p)).collect();
-    let mut cmd = Command::new(&runner);
-    for program in programs {
-        cmd.arg("-f").arg(program);
-    }
+    let mut guest = crt0_vm::Guest::new(kernel, driver);
+    guest.files = programs.iter().cloned().zip(names.iter().cloned()).collect();
     // Generous: in the emulated guest a glibc run takes about 5 ms, the others about 3.
-    let timeout = 120 + runs * programs.len() / 20;
-    cmd.arg("-t").arg(timeout.to_string()).arg(driver);
+    guest.timeout = Duration::from_secs((120 + runs * programs.len() / 20) as u64);
     // One plain run of each first: it shows that each prints "hello" and exits 0 under this
     // kernel, and it keeps the first execve (filling the page cache and qemu's translation
     // cache) out of the timing.
-    cmd.args(&names);
+    guest.args.extend(names.iter().cloned());
     for round in 0..runs {
         // Rotated each round, so that no program always follows the same one.
         for i in 0..names.len() {
-            cmd.arg(format!("1*{}", names[(round + i) % names.len()]));
+            guest.args.push(format!("1*{}", names[(round + i) % names.len()]));
         }
     }
-    kernel.select(&mut cmd);
     eprintln!(
-        "booting Linux {} to time {} programs, {runs} runs each, round-robin...",
-        kernel.name(),
+        "booting {} to time {} programs, {runs} runs each, round-robin...",
+        kernel.describe(),
         names.len()
     );
-    let output = cmd
-        .output()
-        .map_err(|e| format!("{}: {e}", runner.display()))?;
-    let stdout = String::from_utf8_lossy(&output.stdout).replace('\r', "");
-    if !output.status.success() {
+    let outcome = crt0_vm::run(&guest)?;
+    let stdout = outcome.output;
+    if outcome.status != crt0_vm::Status::Exited(0) {
         return Err(format!(
-            "the VM run failed ({}):\n{}\n{}",
-            output.status,
-            tail(&stdout),
-            String::from_utf8_lossy(&output.stderr)
+            "the driver ended with {:?}:\n{}",
+            outcome.status,
+            tail(&stdout)
         ));
     }
     check_kernel(&stdout, kernel)?;
@@ -79,19 +65,18 @@ fn file_name(path: &Path) -> String {
         .into_owned()
 }
 
-/// The driver's first line gives `rseq_size`, which differs between the kernels: a guard
-/// against labelling one kernel's figures with the other's name.
+/// The driver's first line gives the kernel's release: a guard against labelling one
+/// kernel's figures with another's name.
 fn check_kernel(out: &str, kernel: Kernel) -> Result<(), String> {
     let line = out
         .lines()
-        .find(|l| l.starts_with("kernel "))
+        .find(|l| l.starts_with("uname "))
         .ok_or_else(|| format!("the driver did not start:\n{}", tail(out)))?;
-    match field(line, "rseq_size") {
-        Some(size) if size == kernel.rseq_size() => Ok(()),
+    match field(line, "release") {
+        Some(release) if release == kernel.release() => Ok(()),
         _ => Err(format!(
-            "Linux {} reports rseq_size={}, but the guest says: {line}",
-            kernel.name(),
-            kernel.rseq_size()
+            "{} should be running, but the guest says: {line}",
+            kernel.describe()
         )),
     }
 }

@@ -11,53 +11,15 @@ mod report;
 use crate::baselines::Paths;
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::Duration;
 
-#[derive(Clone, Copy)]
-pub enum Kernel {
-    Linux61,
-    Linux612,
-}
+/// The pinned arm64 kernel the wall times come from (vm/kernels.txt).
+pub type Kernel = &'static crt0_vm::Kernel;
 
-impl Kernel {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kernel::Linux61 => "6.1",
-            Kernel::Linux612 => "6.12",
-        }
-    }
-
-    pub fn suite(self) -> &'static str {
-        match self {
-            Kernel::Linux61 => "bookworm",
-            Kernel::Linux612 => "trixie",
-        }
-    }
-
-    /// What crt0's `__rseq_size` is under this kernel: 20 without AT_RSEQ_FEATURE_SIZE
-    /// (6.1), the feature size where the kernel passes it (28 on 6.12).
-    fn rseq_size(self) -> &'static str {
-        match self {
-            Kernel::Linux61 => "20",
-            Kernel::Linux612 => "28",
-        }
-    }
-
-    /// Points the VM runner at this kernel, each in its own cache folder as tests/kernel.rs
-    /// keeps them, whatever the caller's environment says.
-    fn select(self, runner: &mut Command) {
-        let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
-        let cache = match self {
-            Kernel::Linux61 => format!("{home}/.cache/aarch64-kernel"),
-            Kernel::Linux612 => format!("{home}/.cache/aarch64-kernel-trixie"),
-        };
-        runner
-            .env("AARCH64_DEBIAN_SUITE", self.suite())
-            .env("AARCH64_KERNEL_CACHE", cache)
-            .env_remove("AARCH64_KERNEL")
-            .env_remove("AARCH64_KERNEL_PACKAGE");
-    }
+/// "6.1", "7.2": the kernel's series, for the report.
+pub fn series(kernel: Kernel) -> String {
+    let (major, minor) = kernel.series();
+    format!("{major}.{minor}")
 }
 
 pub struct Options {
@@ -93,7 +55,7 @@ pub fn main(args: Vec<OsString>) -> Result<(), String> {
         .iter()
         .filter_map(|(_, r)| r.as_ref().ok().map(|(binary, _)| binary.clone()))
         .collect();
-    let medians = guest::time(&paths, opts.kernel, &driver, &programs, opts.runs)?;
+    let medians = guest::time(opts.kernel, &driver, &programs, opts.runs)?;
     let rows = rows(measured, &medians);
 
     print!("{}", report::table(&rows, opts.kernel, opts.runs));
@@ -154,7 +116,7 @@ fn parse(args: Vec<OsString>) -> Result<Options, String> {
     let mut opts = Options {
         runs: 1000,
         json: None,
-        kernel: Kernel::Linux61,
+        kernel: crt0_vm::pins::find("aarch64", "bookworm")?,
     };
     let mut rest = args.into_iter();
     while let Some(a) = rest.next() {
@@ -163,11 +125,7 @@ fn parse(args: Vec<OsString>) -> Result<Options, String> {
         } else if a == "--json" {
             opts.json = Some(PathBuf::from(rest.next().ok_or("--json needs a file")?));
         } else if a == "--kernel" {
-            opts.kernel = match crate::utf8(rest.next(), "--kernel")?.as_str() {
-                "6.1" => Kernel::Linux61,
-                "6.12" => Kernel::Linux612,
-                k => return Err(format!("--kernel {k}: 6.1 or 6.12")),
-            };
+            opts.kernel = crt0_vm::pins::find("aarch64", &crate::utf8(rest.next(), "--kernel")?)?;
         } else {
             return Err(format!(
                 "unknown startup-aarch64 option {a:?}\n{}",

@@ -1,7 +1,7 @@
 //! Presenting the `startup-aarch64` figures, in the forms `startup` uses: a Markdown table for
 //! people, JSON for scripts.
 
-use super::{Kernel, Row};
+use super::{series, Kernel, Row};
 use crate::report::{string, thousands};
 use crate::startup::ARGV0;
 use std::fmt::Write;
@@ -11,7 +11,7 @@ pub fn table(rows: &[Row], kernel: Kernel, runs: usize) -> String {
     let _ = writeln!(
         out,
         "| program | stripped bytes | syscalls execve..exit | instructions (qemu-user) | wall time vs floor (Linux {}) |",
-        kernel.name()
+        series(kernel)
     );
     out.push_str("|---|---:|---|---:|---:|\n");
     for row in rows {
@@ -50,8 +50,8 @@ pub fn table(rows: &[Row], kernel: Kernel, runs: usize) -> String {
             "Wall time: in one boot of Linux {} (Debian {}, qemu-system-aarch64), the median of \
              {runs} fork+execve+wait4 runs per program timed with the guest's CLOCK_MONOTONIC, \
              interleaved round-robin (floor median {:.1} µs).",
-            kernel.name(),
-            kernel.suite(),
+            series(kernel),
+            kernel.suite,
             floor.median.as_secs_f64() * 1e6
         );
     }
@@ -65,7 +65,7 @@ pub fn json(rows: &[Row], kernel: Kernel, runs: usize) -> String {
     let programs: Vec<String> = rows.iter().map(json_row).collect();
     format!(
         "{{\n  \"kernel\": {},\n  \"runs\": {runs},\n  \"programs\": [\n{}\n  ]\n}}\n",
-        string(kernel.name()),
+        string(&series(kernel)),
         programs.join(",\n")
     )
 }

@@ -1,7 +1,11 @@
-//! The vDSO's getcpu on x86_64 (the kernel maps the vDSO at
-//! AT_SYSINFO_EHDR; arm64's has no getcpu). Found once, through the
-//! vDSO's dynamic symbol table and its SysV hash table, which gives the
-//! symbol count.
+//! The vDSO: the functions the kernel maps into every process (at
+//! AT_SYSINFO_EHDR) so that reading the clocks, and on x86_64 the CPU
+//! number, takes no system call. Each symbol is looked up once, on first
+//! use, through the vDSO's dynamic symbol table and its SysV hash table
+//! (which gives the symbol count); its names are the architecture's
+//! (`arch::vdso`: `__vdso_*` on x86_64, `__kernel_*` on aarch64, which has
+//! no getcpu or time). Without a vDSO (qemu-user may map none) or without
+//! the symbol, callers make the system call instead.
 
 use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
@@ -25,23 +29,54 @@ struct Sym {
     size: u64,
 }
 
-/// 0: not looked up yet; 1: the vDSO has none; else its address.
-static GETCPU: AtomicUsize = AtomicUsize::new(0);
+/// One vDSO function: its name (none when this architecture's vDSO lacks
+/// it) and, once looked up, its address.
+pub struct Symbol {
+    name: Option<&'static [u8]>,
+    /// 0: not looked up yet; 1: the vDSO has none; else its address.
+    addr: AtomicUsize,
+}
+
+impl Symbol {
+    const fn new(name: Option<&'static [u8]>) -> Symbol {
+        Symbol { name, addr: AtomicUsize::new(0) }
+    }
+
+    /// The function's address, or `None` without a vDSO or the symbol.
+    pub fn get(&self) -> Option<usize> {
+        match self.addr.load(Relaxed) {
+            0 => {
+                let base = auxv::get(auxv::AT_SYSINFO_EHDR);
+                // SAFETY: the kernel maps a well-formed vDSO at AT_SYSINFO_EHDR.
+                let f = base.zip(self.name).and_then(|(base, name)| unsafe { lookup(base, name) });
+                // Every thread that races here finds the same address.
+                self.addr.store(f.unwrap_or(1), Relaxed);
+                f
+            }
+            1 => None,
+            f => Some(f),
+        }
+    }
+}
+
+use crate::arch::vdso as names;
+
+/// `int clock_gettime(clockid_t, struct timespec *)`: 0 or -errno.
+pub static CLOCK_GETTIME: Symbol = Symbol::new(names::CLOCK_GETTIME);
+/// `int clock_getres(clockid_t, struct timespec *)`: 0 or -errno.
+pub static CLOCK_GETRES: Symbol = Symbol::new(names::CLOCK_GETRES);
+/// `int gettimeofday(struct timeval *, struct timezone *)`: 0 or -errno.
+pub static GETTIMEOFDAY: Symbol = Symbol::new(names::GETTIMEOFDAY);
+/// `time_t time(time_t *)`.
+pub static TIME: Symbol = Symbol::new(names::TIME);
+/// `int getcpu(unsigned *cpu, unsigned *node, void *cache)`: 0 or -errno.
+pub static GETCPU: Symbol = Symbol::new(names::GETCPU);
 
 type GetCpu = unsafe extern "C" fn(*mut u32, *mut u32, *mut u8) -> i64;
 
-/// The CPU from the vDSO's getcpu, or `None` without a vDSO.
+/// The CPU from the vDSO's getcpu, or `None` without one.
 pub fn getcpu() -> Option<u32> {
-    let f = match GETCPU.load(Relaxed) {
-        0 => {
-            // SAFETY: the kernel maps a well-formed vDSO at AT_SYSINFO_EHDR.
-            let f = auxv::get(auxv::AT_SYSINFO_EHDR).and_then(|base| unsafe { lookup(base, b"__vdso_getcpu") });
-            GETCPU.store(f.unwrap_or(1), Relaxed);
-            f?
-        }
-        1 => return None,
-        f => f,
-    };
+    let f = GETCPU.get()?;
     let mut cpu = 0u32;
     // SAFETY: `f` is the vDSO's getcpu(cpu, node, cache): it writes `cpu`
     // and ignores a null node and cache.
