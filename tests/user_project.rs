@@ -185,10 +185,30 @@ fn cargo_test_passes(p: &Project) {
     assert!(out.contains("started_by_crt0 ... ok"), "{out}");
 }
 
+/// The C symbols a hosted crt0 must leave to the C library (and the start
+/// of the program to crt1.o): none of them may be defined by crt0 in the
+/// unit tests' harness.
+fn harness_has_no_crt0_symbols(p: &Project) {
+    let out = sh(&mut p.cargo("stable", &["test", "--lib", "--no-run"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let harness = stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Executable unittests src/lib.rs (")?.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("no unit-test executable in:\n{stderr}"));
+    let nm = ok("nm (Debian: binutils)", sh(Command::new("nm").arg("--defined-only").arg(p.dir.join(harness))));
+    let defined: Vec<&str> = nm.lines().filter_map(|l| l.split_whitespace().nth(2)).collect();
+    for name in ["malloc", "free", "memcpy", "strlen", "getenv", "write", "exit", "pthread_create", "__rseq_offset", "__rseq_size", "crt0_start", "crt0_relocate"] {
+        assert!(!defined.contains(&name), "the test harness defines {name}: crt0 was not hosted");
+    }
+    // The one entry point, crt1.o's.
+    assert_eq!(defined.iter().filter(|n| **n == "_start").count(), 1);
+}
+
 #[test]
 fn path_dependency_on_the_x86_64_host_target() {
     let p = Project::new("path", Dep::Path);
     cargo_test_passes(&p);
+    harness_has_no_crt0_symbols(&p);
     // An example in the workspace's other package: linked by the same call.
     let out = p.run_ok("stable", &["run", "-q", "-p", "demos", "--example", "hello"]);
     assert_eq!(out, "hello from an example, rseq owner 2\n");

@@ -79,10 +79,10 @@ pub fn yield_now() {
 }
 
 /// The main thread's kernel thread id once read (0: not yet).
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 static MAIN_TID: core::sync::atomic::AtomicI32 = core::sync::atomic::AtomicI32::new(0);
 
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 fn gettid() -> i32 {
     // SAFETY: gettid takes no argument and cannot fail.
     unsafe { crate::syscall::raw(crate::syscall::nr::GETTID, [0; 6]) }.unwrap_or(0) as i32
@@ -92,7 +92,7 @@ fn gettid() -> i32 {
 /// first on the main thread: a crt0 thread's is in its control block
 /// (the kernel wrote it there at clone), the main thread's is read once.
 /// What lock owners are recorded as.
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 pub fn current_tid() -> i32 {
     use core::sync::atomic::Ordering::Relaxed;
     let t = launch::current();
@@ -112,7 +112,7 @@ pub fn current_tid() -> i32 {
 
 /// For fork's child, before it runs any of the program's code: the thread
 /// has a new kernel id, which `current_tid` must give from now on.
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 pub fn after_fork_in_child() {
     use core::sync::atomic::Ordering::Relaxed;
     let t = launch::current();
@@ -128,7 +128,7 @@ pub fn after_fork_in_child() {
 
 /// Where the calling thread keeps its `pthread_setspecific` values: a
 /// field of its control block, or for the main thread a static.
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 pub fn specific_slot() -> *mut *mut u8 {
     static mut MAIN: *mut u8 = core::ptr::null_mut();
     let t = launch::current();
@@ -141,7 +141,7 @@ pub fn specific_slot() -> *mut *mut u8 {
 }
 
 /// Runs `hook` at the end of every thread (see `dtors::set_exit_hook`).
-#[cfg(not(test))]
+#[cfg(not(any(test, panic = "unwind")))]
 pub fn set_exit_hook(hook: fn()) {
     dtors::set_exit_hook(hook);
 }
