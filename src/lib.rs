@@ -25,6 +25,7 @@
 // out, and with it the only users of much of the rest.
 #![cfg_attr(all(panic = "unwind", not(test)), allow(dead_code, unused_imports))]
 #![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
 
 // Per-CPU structures allocate their slots (`percpu`).
 extern crate alloc;
@@ -61,6 +62,7 @@ mod settings;
 pub mod signal;
 pub mod sync;
 pub mod syscall;
+mod kernel;
 pub mod thread;
 pub mod tls;
 mod trace;
@@ -74,6 +76,10 @@ mod panic;
 mod start;
 
 pub use args::{args, var, Args};
+/// The kernel's ABI (system call numbers, constants and structures for every
+/// architecture), the version crt0 itself uses: for the system calls crt0 has
+/// no wrapper for, with [`syscall::raw`].
+pub use linux_raw_sys;
 
 /// Debug builds of `core` reference the unwinding personality routine even
 /// with `panic = "abort"`; crt0 programs never unwind. (Only the host

@@ -23,36 +23,28 @@ use crate::elf::{Phdr, PT_DYNAMIC, PT_LOAD};
 use crate::ifunc::Rela;
 use crate::{arch, fatal};
 
-/// Elf64_Ehdr, as far as crt0 reads it.
-#[repr(C)]
-pub struct Ehdr {
-    e_ident: [u8; 16],
-    e_type: u16,
-    e_machine: u16,
-    e_version: u32,
-    e_entry: u64,
-    e_phoff: u64,
-    e_shoff: u64,
-    e_flags: u32,
-    e_ehsize: u16,
-    e_phentsize: u16,
-    e_phnum: u16,
-}
+/// The ELF header, `Elf64_Ehdr` (linux/elf.h, from linux-raw-sys).
+pub type Ehdr = linux_raw_sys::elf_uapi::Elf64_Ehdr;
+
+use linux_raw_sys::elf_uapi as elf;
 
 /// e_type of a position-independent executable (or shared object).
-const ET_DYN: u16 = 3;
+const ET_DYN: u16 = elf::ET_DYN as u16;
 
-/// Dynamic-table tags (elf.h) that say where relocations are.
-const DT_NULL: u64 = 0;
-const DT_PLTRELSZ: u64 = 2;
-const DT_RELA: u64 = 7;
-const DT_RELASZ: u64 = 8;
-const DT_REL: u64 = 17;
-const DT_JMPREL: u64 = 23;
+/// Dynamic-table tags that say where relocations are: the kernel's
+/// linux/elf.h has all but RELR's, which come from glibc's elf.h (linkers
+/// have written them since 2022).
+const DT_NULL: u64 = elf::DT_NULL as u64;
+const DT_PLTRELSZ: u64 = elf::DT_PLTRELSZ as u64;
+const DT_RELA: u64 = elf::DT_RELA as u64;
+const DT_RELASZ: u64 = elf::DT_RELASZ as u64;
+const DT_REL: u64 = elf::DT_REL as u64;
+const DT_JMPREL: u64 = elf::DT_JMPREL as u64;
 const DT_RELRSZ: u64 = 35;
 const DT_RELR: u64 = 36;
 
-/// Relocation types every architecture spells the same way.
+/// Relocation types every architecture spells the same way (R_X86_64_NONE,
+/// R_AARCH64_NONE: in glibc's elf.h, not the kernel's uapi).
 const R_NONE: u32 = 0;
 
 // What `relocate` found, all 0 in a program linked at a fixed address.

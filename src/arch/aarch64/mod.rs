@@ -17,7 +17,7 @@ pub mod valgrind;
 mod syscalls;
 
 pub use mem::{copy_backward, copy_forward, fill};
-pub use syscalls::{nr, syscall0, syscall1, syscall3, syscall4, syscall6};
+pub use syscalls::{syscall0, syscall1, syscall3, syscall4, syscall6};
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
 #[cfg(not(any(test, panic = "unwind")))]

@@ -5,15 +5,8 @@
 
 use core::arch::asm;
 
-/// The system calls only threads use (include/uapi/asm-generic/unistd.h).
-pub mod nr {
-    pub const CLONE: usize = 220;
-    pub const EXIT: usize = 93;
-    pub const FUTEX: usize = 98;
-    pub const SET_TID_ADDRESS: usize = 96;
-    pub const MPROTECT: usize = 226;
-    pub const SCHED_YIELD: usize = 124;
-}
+use crate::kernel::nr;
+
 
 // crt0_thread_clone(flags, stack, tid, tls): the parent gets the child's
 // tid (or -errno) back; the child starts on `stack`, where the caller left
@@ -70,7 +63,7 @@ pub unsafe fn unmap_and_exit(addr: *mut u8, len: usize) -> ! {
             exit = const nr::EXIT,
             in("x0") addr,
             in("x1") len,
-            in("x8") super::nr::MUNMAP,
+            in("x8") crate::syscall::nr::MUNMAP,
             options(noreturn, nostack)
         )
     }

@@ -4,6 +4,7 @@
 
 use core::arch::asm;
 
+use crate::kernel::nr;
 use crate::tls::Variant;
 
 pub mod cpu;
@@ -16,31 +17,9 @@ pub mod valgrind;
 #[cfg(not(any(test, panic = "unwind")))]
 core::arch::global_asm!(include_str!("../../../crt/x86_64/start.s"), options(att_syntax));
 
-/// System call numbers (arch/x86/entry/syscalls/syscall_64.tbl).
-pub mod nr {
-    pub const READ: usize = 0;
-    pub const WRITE: usize = 1;
-    pub const MMAP: usize = 9;
-    pub const MUNMAP: usize = 11;
-    pub const MPROTECT: usize = 10;
-    pub const BRK: usize = 12;
-    pub const MREMAP: usize = 25;
-    pub const MADVISE: usize = 28;
-    pub const FUTEX: usize = 202;
-    pub const RT_SIGACTION: usize = 13;
-    pub const RT_SIGPROCMASK: usize = 14;
-    pub const GETPID: usize = 39;
-    pub const GETTID: usize = 186;
-    pub const ARCH_PRCTL: usize = 158;
-    pub const EXIT_GROUP: usize = 231;
-    pub const TGKILL: usize = 234;
-    pub const SCHED_SETAFFINITY: usize = 203;
-    pub const GETCPU: usize = 309;
-    pub const RSEQ: usize = 334;
-}
 
 /// `arch_prctl` code that sets the FS base (asm/prctl.h).
-const ARCH_SET_FS: usize = 0x1002;
+const ARCH_SET_FS: usize = linux_raw_sys::general::ARCH_SET_FS as usize;
 /// AT_HWCAP2 bit the kernel sets when user space may run `wrfsbase` (asm/hwcap2.h).
 const HWCAP2_FSGSBASE: usize = 1 << 1;
 

@@ -5,15 +5,8 @@
 
 use core::arch::asm;
 
-/// The system calls only threads use (arch/x86/entry/syscalls/syscall_64.tbl).
-pub mod nr {
-    pub const CLONE: usize = 56;
-    pub const EXIT: usize = 60;
-    pub const FUTEX: usize = 202;
-    pub const SET_TID_ADDRESS: usize = 218;
-    pub const MPROTECT: usize = 10;
-    pub const SCHED_YIELD: usize = 24;
-}
+use crate::kernel::nr;
+
 
 // crt0_thread_clone(flags, stack, tid, tls): the parent gets the child's
 // tid (or -errno) back; the child starts on `stack`, where the caller left
@@ -73,7 +66,7 @@ pub unsafe fn unmap_and_exit(addr: *mut u8, len: usize) -> ! {
             exit = const nr::EXIT,
             in("rdi") addr,
             in("rsi") len,
-            in("eax") super::nr::MUNMAP,
+            in("eax") crate::syscall::nr::MUNMAP,
             options(noreturn, nostack)
         )
     }

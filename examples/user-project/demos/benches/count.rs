@@ -1,22 +1,18 @@
 //! A bench that is a crt0 program: it times itself (CLOCK_MONOTONIC via
-//! the clock_gettime system call) and prints the time per tally.
+//! the clock_gettime system call, its number and structure from
+//! linux-raw-sys, which crt0 re-exports) and prints the time per tally.
 #![no_std]
 #![no_main]
 
 extern crate alloc;
 
-/// clock_gettime's system call number.
-#[cfg(target_arch = "x86_64")]
-const CLOCK_GETTIME: usize = 228;
-#[cfg(target_arch = "aarch64")]
-const CLOCK_GETTIME: usize = 113;
-
 fn now_ns() -> u64 {
-    let mut ts = [0i64; 2];
-    // SAFETY: clock_gettime(CLOCK_MONOTONIC, &ts) writes the two words.
-    let r = unsafe { crt0::syscall::raw(CLOCK_GETTIME, [1, ts.as_mut_ptr() as usize, 0, 0, 0, 0]) };
+    use crt0::linux_raw_sys::general::{__NR_clock_gettime, __kernel_timespec, CLOCK_MONOTONIC};
+    let mut ts = __kernel_timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime(CLOCK_MONOTONIC, &ts) writes the timespec.
+    let r = unsafe { crt0::syscall::raw(__NR_clock_gettime as usize, [CLOCK_MONOTONIC as usize, &raw mut ts as usize, 0, 0, 0, 0]) };
     assert_eq!(r, Ok(0));
-    ts[0] as u64 * 1_000_000_000 + ts[1] as u64
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
 }
 
 fn main(_: crt0::Args) {
