@@ -18,11 +18,15 @@ static ENV_END: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut())
 /// The pieces of the initial stack, as pointers into it.
 #[derive(Clone, Copy, Debug)]
 pub struct InitialStack {
+    /// The argument count, the stack's first word.
     pub argc: usize,
+    /// The argument vector, argc pointers and a NULL.
     pub argv: *mut *const c_char,
+    /// The environment, pointers up to a NULL.
     pub envp: *mut *const c_char,
     /// envp's NULL terminator (the count is computed only when asked).
     pub env_end: *mut *const c_char,
+    /// The auxiliary vector: (type, value) pairs up to `AT_NULL`.
     pub auxv: *const usize,
 }
 
@@ -105,7 +109,7 @@ pub struct Args {
     argv: &'static [*const c_char],
 }
 
-/// The process's arguments (argv[0] included).
+/// The process's arguments (`argv[0]` included).
 pub fn args() -> Args {
     Args { argv: argv() }
 }

@@ -26,6 +26,7 @@ pub struct Table {
 }
 
 impl Table {
+    /// An empty table (no vector read yet).
     pub const fn new() -> Table {
         Table { vector: AtomicUsize::new(0), values: [const { AtomicUsize::new(0) }; SLOTS] }
     }

@@ -21,14 +21,14 @@ pub unsafe fn copy(dst: *mut u8, src: *const u8, n: usize) {
     unsafe { arch::copy_forward(dst, src, n) }
 }
 
-#[cfg(any(test, panic = "unwind", not(target_os = "none")))]
+#[cfg(any(test, all(panic = "unwind", not(doc)), not(target_os = "none")))]
 const W: usize = core::mem::size_of::<usize>();
 
 /// Index of the first differing byte of `a` and `b` within `n`, or `n`.
 ///
 /// # Safety
 /// Both valid for `n` bytes.
-#[cfg(any(test, panic = "unwind", not(target_os = "none")))]
+#[cfg(any(test, all(panic = "unwind", not(doc)), not(target_os = "none")))]
 unsafe fn first_difference(a: *const u8, b: *const u8, n: usize) -> usize {
     let mut i = 0;
     // SAFETY: every read is below n; unaligned word reads are fine here.
@@ -43,7 +43,7 @@ unsafe fn first_difference(a: *const u8, b: *const u8, n: usize) -> usize {
     i
 }
 
-#[cfg(not(any(test, panic = "unwind", target_os = "none")))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)), target_os = "none")))]
 mod exported {
     use super::*;
 

@@ -147,9 +147,11 @@ pub fn apply_relr(relr: &[u64], bias: usize, mut add: impl FnMut(usize)) -> usiz
 /// What the dynamic table says, with link-time addresses.
 #[derive(Default, Debug, PartialEq, Eq)]
 pub struct Dynamic {
-    /// (address, bytes) of `.rela.dyn`, `.rela.plt` and `.relr.dyn`.
+    /// (address, bytes) of `.rela.dyn` (DT_RELA, DT_RELASZ).
     pub rela: (usize, usize),
+    /// (address, bytes) of `.rela.plt` (DT_JMPREL, DT_PLTRELSZ).
     pub jmprel: (usize, usize),
+    /// (address, bytes) of `.relr.dyn` (DT_RELR, DT_RELRSZ).
     pub relr: (usize, usize),
     /// DT_REL is there: 64-bit Linux uses RELA only, so crt0 refuses it.
     pub has_rel: bool,
@@ -293,7 +295,7 @@ unsafe fn relocate(ehdr: *const Ehdr) {
 
 /// Phase 4's pass over a static-PIE executable's IRELATIVE relocations,
 /// if it has any: `ifunc::apply_irelative` calls it. Reached through a
-/// pointer that only [`relocate`] stores, so that fixed-address programs,
+/// pointer that only `relocate` stores, so that fixed-address programs,
 /// which never call `relocate`, do not link this code either.
 pub fn irelative_pass() -> Option<unsafe fn() -> usize> {
     match IRELATIVE_PASS.load(Relaxed) {

@@ -5,7 +5,8 @@
 //! git repository made from this tree: no network). Only crt0-build's
 //! `crt0_build::link()` call links it, on every target:
 //!
-//! - the x86_64 host target on stable, path and git: `cargo test` (the
+//! - the x86_64 host target on stable, path, git and registry (crt0 and
+//!   crt0-build as `cargo package` packs them for publishing): `cargo test` (the
 //!   library's unit tests on the host harness, linking a hosted crt0, and
 //!   the integration tests running the crt0 program), an example of the
 //!   workspace's other package, and the program as static-PIE;
@@ -93,6 +94,38 @@ fn git_repo() -> &'static Path {
 enum Dep {
     Path,
     Git,
+    /// Version requirements ("0.1"), from a local registry of the packages
+    /// `cargo package` makes (see [`registry`]).
+    Registry,
+}
+
+/// A directory registry standing in for crates.io: crt0 and crt0-build as
+/// `cargo package` packs them for publishing, unpacked, and the registry
+/// crates they depend on (`cargo vendor`, from cargo's cache). Projects
+/// reach it by replacing crates.io in their `.cargo/config.toml`.
+fn registry() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = scratch().join("local-registry");
+        let _ = std::fs::remove_dir_all(&dir);
+        // The registry crates, vendored for a project that has crt0 by path.
+        let p = Project::new("registry-vendor", Dep::Path);
+        p.run_ok("stable", &["vendor", "--offline", "-q", dir.to_str().unwrap()]);
+        let packaged = p.target.join("package");
+        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c.args(["package", "--offline", "--allow-dirty", "--no-verify", "-q", "-p", "crt0", "-p", "crt0-build"])
+            .current_dir(root())
+            .env("CARGO_TARGET_DIR", &p.target);
+        ok("cargo package -p crt0 -p crt0-build", sh(&mut c));
+        for name in ["crt0-0.1.0", "crt0-build-0.1.0"] {
+            let krate = packaged.join(format!("{name}.crate"));
+            ok("tar (Debian: tar)", sh(Command::new("tar").arg("xzf").arg(&krate).arg("-C").arg(&dir)));
+            let sum = ok("sha256sum (Debian: coreutils)", sh(Command::new("sha256sum").arg(&krate)));
+            let sum = sum.split_whitespace().next().unwrap();
+            std::fs::write(dir.join(name).join(".cargo-checksum.json"), format!("{{\"files\":{{}},\"package\":\"{sum}\"}}")).unwrap();
+        }
+        dir
+    })
 }
 
 /// The sample project, copied to a directory named `name` under
@@ -110,6 +143,16 @@ impl Project {
         copy_tree(&root().join("examples/user-project"), &dir);
         let (crt0, build) = match dep {
             Dep::Path => (format!("path = {:?}", root()), format!("path = {:?}", root().join("crt0-build"))),
+            Dep::Registry => {
+                let cargo = dir.join(".cargo");
+                std::fs::create_dir_all(&cargo).unwrap();
+                let config = format!(
+                    "[source.crates-io]\nreplace-with = \"local\"\n[source.local]\ndirectory = {:?}\n",
+                    registry()
+                );
+                std::fs::write(cargo.join("config.toml"), config).unwrap();
+                ("version = \"0.1\"".to_string(), "version = \"0.1\"".to_string())
+            }
             Dep::Git => {
                 let url = format!("git = \"file://{}\"", git_repo().display());
                 (url.clone(), url)
@@ -135,7 +178,10 @@ impl Project {
         }
         // crt0's own lock file pins the registry crates it depends on, so
         // cargo resolves the project from its cache, without the network.
-        std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+        // (The local registry needs none: it is the only source.)
+        if dep != Dep::Registry {
+            std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+        }
         Project { dir, target: root().join("target/user-project").join(name) }
     }
 
@@ -221,6 +267,14 @@ fn path_dependency_on_the_x86_64_host_target() {
     let run = run(Config::X86_64HostPie, &bin, &TALLY_ARGS, &[]);
     assert_eq!(run.stdout, TALLY);
     run.assert_exit(0);
+}
+
+#[test]
+fn registry_dependency_on_the_x86_64_host_target() {
+    let p = Project::new("registry", Dep::Registry);
+    cargo_test_passes(&p);
+    let out = p.run_ok("stable", &["run", "-q", "--release", "--", "b", "a", "b"]);
+    assert_eq!(out, "2 b\n1 a\n");
 }
 
 #[test]

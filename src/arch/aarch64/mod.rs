@@ -20,7 +20,7 @@ pub use mem::{copy_backward, copy_forward, fill};
 pub use syscalls::{syscall0, syscall1, syscall3, syscall4, syscall6};
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
-#[cfg(not(any(test, panic = "unwind")))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 core::arch::global_asm!(include_str!("../../../crt/aarch64/start.s"));
 
 /// The kernel compares these 4 bytes, placed before every rseq abort handler,
@@ -53,7 +53,7 @@ const _: () = assert!(TCB_SIZE == 16, "the AArch64 TLS ABI fixes the TCB at 16 b
 /// `-fstack-protector` code loads this global (glibc exports it from the
 /// dynamic linker) rather than a TLS slot, so it is one value for the whole
 /// process. An atomic so that each new thread may store it again safely.
-#[cfg_attr(not(any(test, panic = "unwind")), no_mangle)]
+#[cfg_attr(not(any(test, all(panic = "unwind", not(doc)))), no_mangle)]
 #[allow(non_upper_case_globals)] // the C name
 pub static __stack_chk_guard: AtomicUsize = AtomicUsize::new(0);
 

@@ -1,7 +1,7 @@
 //! Starting and ending threads on aarch64: the clone trampoline, and the
 //! last instructions of a detached thread, which unmap its own stack.
 // Unit tests build no threads (`thread::launch` is for real programs only).
-#![cfg_attr(any(test, panic = "unwind"), allow(dead_code))]
+#![cfg_attr(any(test, all(panic = "unwind", not(doc))), allow(dead_code))]
 
 use core::arch::asm;
 
@@ -11,7 +11,7 @@ use crate::kernel::nr;
 // crt0_thread_clone(flags, stack, tid, tls): the parent gets the child's
 // tid (or -errno) back; the child starts on `stack`, where the caller left
 // the entry point and its argument, and never returns here.
-#[cfg(not(any(test, panic = "unwind")))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 core::arch::global_asm!(
     // A section of its own, so that programs without threads drop it.
     "    .section .text.crt0_thread_clone, \"ax\", %progbits",

@@ -14,7 +14,7 @@ pub mod thread;
 pub mod valgrind;
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
-#[cfg(not(any(test, panic = "unwind")))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 core::arch::global_asm!(include_str!("../../../crt/x86_64/start.s"), options(att_syntax));
 
 
@@ -261,7 +261,7 @@ pub unsafe fn copy_forward(dst: *mut u8, src: *const u8, n: usize) {
 /// # Safety
 /// `dst` and `src` must be valid for `n` bytes.
 #[inline(always)]
-#[cfg_attr(any(test, panic = "unwind"), allow(dead_code))] // used by memmove, which unit tests leave out
+#[cfg_attr(any(test, all(panic = "unwind", not(doc))), allow(dead_code))] // used by memmove, which unit tests leave out
 pub unsafe fn copy_backward(dst: *mut u8, src: *const u8, n: usize) {
     // SAFETY: per the caller; std/cld bracket the copy so the ABI's
     // clear direction flag holds again afterwards.
@@ -279,7 +279,7 @@ pub unsafe fn copy_backward(dst: *mut u8, src: *const u8, n: usize) {
 /// # Safety
 /// `dst` must be valid for `n` bytes.
 #[inline(always)]
-#[cfg_attr(any(test, panic = "unwind"), allow(dead_code))] // used by memset, which unit tests leave out
+#[cfg_attr(any(test, all(panic = "unwind", not(doc))), allow(dead_code))] // used by memset, which unit tests leave out
 pub unsafe fn fill(dst: *mut u8, byte: u8, n: usize) {
     // SAFETY: per the caller.
     unsafe { asm!("rep stosb", inout("rcx") n => _, inout("rdi") dst => _, in("al") byte, options(nostack, preserves_flags)) };
