@@ -9,6 +9,7 @@
 
 mod auxv;
 mod crt0;
+mod cxx;
 mod dlfcn;
 mod env;
 pub(crate) mod errno;
