@@ -220,6 +220,7 @@ pub unsafe fn init_main_thread() -> Report {
     if !unsafe { arch::set_thread_pointer(tp, auxv::value(auxv::AT_HWCAP2)) } {
         fatal::die("cannot set the thread pointer");
     }
+    arch::note_main_thread_pointer(tp);
     DATA_OFFSET.store(layout.data, Relaxed);
     Report { image, layout }
 }

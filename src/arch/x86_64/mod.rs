@@ -18,6 +18,11 @@ pub mod valgrind;
 core::arch::global_asm!(include_str!("../../../crt/x86_64/start.s"), options(att_syntax));
 
 
+/// Nothing to keep: debuggers read the thread pointer from `fs_base`
+/// (aarch64 keeps it for qemu-user's gdb stub, which has no TPIDR_EL0).
+#[inline(always)]
+pub fn note_main_thread_pointer(_tp: *mut u8) {}
+
 /// `arch_prctl` code that sets the FS base (asm/prctl.h).
 const ARCH_SET_FS: usize = linux_raw_sys::general::ARCH_SET_FS as usize;
 /// AT_HWCAP2 bit the kernel sets when user space may run `wrfsbase` (asm/hwcap2.h).
