@@ -258,10 +258,11 @@ fn path_dependency_on_the_x86_64_host_target() {
     // An example in the workspace's other package: linked by the same call.
     let out = p.run_ok("stable", &["run", "-q", "-p", "demos", "--example", "hello"]);
     assert_eq!(out, "hello from an example, rseq owner 2\n");
-    // Static-PIE through the same call, from the build's environment.
-    let mut c = p.cargo("stable", &["build", "-q", "--release", "--bins"]);
-    ok("CRT0_STATIC_PIE=1 cargo build --release", sh(c.env("CRT0_STATIC_PIE", "1")));
-    let bin = p.target.join("release/tally");
+    // Static-PIE through the same call, from the build's environment (a
+    // debug build, as `cargo run` makes: see tests/pie.rs).
+    let mut c = p.cargo("stable", &["build", "-q", "--bins"]);
+    ok("CRT0_STATIC_PIE=1 cargo build", sh(c.env("CRT0_STATIC_PIE", "1")));
+    let bin = p.target.join("debug/tally");
     let elf = std::fs::read(&bin).unwrap();
     assert_eq!(u16::from_le_bytes([elf[16], elf[17]]), 3, "ET_DYN: a static-PIE");
     let run = run(Config::X86_64HostPie, &bin, &TALLY_ARGS, &[]);
