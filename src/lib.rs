@@ -107,6 +107,7 @@
 #![cfg_attr(all(panic = "unwind", not(test), not(doc)), allow(dead_code, unused_imports))]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
+#![cfg_attr(feature = "c-variadic", feature(c_variadic))]
 
 // Per-CPU structures allocate their slots (`percpu`).
 extern crate alloc;
@@ -120,10 +121,16 @@ mod arch;
 
 pub mod args;
 pub mod auxv;
+#[cfg_attr(test, allow(dead_code))]
+pub(crate) mod cstr;
 pub mod elf;
 pub mod entry;
+#[cfg_attr(test, allow(dead_code))]
+pub(crate) mod error_text;
 pub mod exit;
 pub mod fatal;
+#[cfg_attr(test, allow(dead_code))]
+pub(crate) mod float;
 #[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub mod fork;
 #[cfg(test)]
@@ -135,6 +142,8 @@ pub mod io;
 mod linker;
 pub mod mem;
 pub mod percpu;
+#[cfg_attr(test, allow(dead_code))]
+pub(crate) mod printf;
 pub mod reloc;
 #[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 mod relro;
