@@ -54,9 +54,11 @@
 //! `cargo run -- a b` prints `a` and `b`; `CRT0_TRACE=1 cargo run` also
 //! prints a line per start-up phase. A whole project (a library with unit
 //! tests, integration tests that run the program, examples and benches,
-//! the `*-none` targets) is in crt0's repository as `examples/user-project`;
-//! crt0-build's documentation has the targets and link arguments. From C:
-//! `crt0-cc`, crt0's compiler wrapper (see the README).
+//! the `*-none` targets) is in crt0's repository as `examples/user-project`,
+//! with its layout in the repository's `docs/RUST.md`; crt0-build's
+//! documentation has the targets and link arguments. From C: `crt0-cc`,
+//! crt0's compiler wrapper, which `crt/crt0-cc --install PREFIX` installs
+//! with a prebuilt runtime (the repository's `docs/C.md`).
 //!
 //! # Modules
 //!
