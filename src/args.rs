@@ -19,12 +19,12 @@ static ARGV: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
 
 /// `char **environ`: the environment, a NULL-terminated array of
 /// `NAME=value` strings.
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 #[no_mangle]
 #[used]
 pub static mut __environ: *mut *mut c_char = core::ptr::null_mut();
 // `environ` and `_environ`: other names of the same object, as in glibc.
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 core::arch::global_asm!(
     ".globl environ",
     ".type environ, STT_OBJECT",
@@ -34,7 +34,7 @@ core::arch::global_asm!(
     ".set _environ, __environ",
 );
 // The unit tests run under glibc, which has its own.
-#[cfg(test)]
+#[cfg(any(test, all(panic = "unwind", not(doc))))]
 #[allow(non_upper_case_globals)]
 static mut __environ: *mut *mut c_char = core::ptr::null_mut();
 
@@ -58,11 +58,15 @@ pub unsafe fn set_environ(env: *mut *mut c_char) {
 /// The pieces of the initial stack, as pointers into it.
 #[derive(Clone, Copy, Debug)]
 pub struct InitialStack {
+    /// The argument count, the stack's first word.
     pub argc: usize,
+    /// The argument vector, argc pointers and a NULL.
     pub argv: *mut *const c_char,
+    /// The environment, pointers up to a NULL.
     pub envp: *mut *const c_char,
     /// envp's NULL terminator (the count is computed only when asked).
     pub env_end: *mut *const c_char,
+    /// The auxiliary vector: (type, value) pairs up to `AT_NULL`.
     pub auxv: *const usize,
 }
 
@@ -152,7 +156,7 @@ pub struct Args {
     argv: &'static [*const c_char],
 }
 
-/// The process's arguments (argv[0] included).
+/// The process's arguments (`argv[0]` included).
 pub fn args() -> Args {
     Args { argv: argv() }
 }

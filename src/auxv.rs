@@ -5,24 +5,13 @@
 
 use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-/// Auxiliary vector entry types (include/uapi/linux/auxvec.h).
-pub const AT_NULL: usize = 0;
-pub const AT_PHDR: usize = 3;
-pub const AT_PHENT: usize = 4;
-pub const AT_PHNUM: usize = 5;
-pub const AT_PAGESZ: usize = 6;
-pub const AT_ENTRY: usize = 9;
-pub const AT_UID: usize = 11;
-pub const AT_SECURE: usize = 23;
-pub const AT_PLATFORM: usize = 15;
-pub const AT_HWCAP: usize = 16;
-pub const AT_RANDOM: usize = 25;
-pub const AT_HWCAP2: usize = 26;
-pub const AT_RSEQ_FEATURE_SIZE: usize = 27;
-pub const AT_RSEQ_ALIGN: usize = 28;
-pub const AT_EXECFN: usize = 31;
-pub const AT_SYSINFO_EHDR: usize = 33;
-pub const AT_MINSIGSTKSZ: usize = 51;
+// Auxiliary vector entry types, from linux-raw-sys (the rest are
+// `crt0::linux_raw_sys::auxvec::AT_*`).
+crate::kernel::kernel_consts!(usize, auxvec, "linux/auxvec.h":
+    AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_UID, AT_SECURE, AT_PLATFORM,
+    AT_HWCAP, AT_RANDOM, AT_HWCAP2, AT_RSEQ_FEATURE_SIZE, AT_RSEQ_ALIGN, AT_EXECFN,
+    AT_SYSINFO_EHDR, AT_MINSIGSTKSZ,
+);
 
 const SLOTS: usize = 64;
 
@@ -37,6 +26,7 @@ pub struct Table {
 }
 
 impl Table {
+    /// An empty table (no vector read yet).
     pub const fn new() -> Table {
         Table { vector: AtomicUsize::new(0), values: [const { AtomicUsize::new(0) }; SLOTS] }
     }

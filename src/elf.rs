@@ -4,25 +4,11 @@
 use crate::auxv;
 use crate::tls::Image;
 
-/// Program header types (elf.h).
-pub(crate) const PT_LOAD: u32 = 1;
-pub(crate) const PT_DYNAMIC: u32 = 2;
-const PT_TLS: u32 = 7;
-const PT_GNU_RELRO: u32 = 0x6474_e552;
+// Program header types (linux/elf.h, from linux-raw-sys).
+pub(crate) use linux_raw_sys::elf_uapi::{PT_DYNAMIC, PT_GNU_RELRO, PT_LOAD, PT_TLS};
 
-/// Elf64_Phdr.
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct Phdr {
-    pub p_type: u32,
-    pub p_flags: u32,
-    pub p_offset: u64,
-    pub p_vaddr: u64,
-    pub p_paddr: u64,
-    pub p_filesz: u64,
-    pub p_memsz: u64,
-    pub p_align: u64,
-}
+/// A program header, `Elf64_Phdr` (linux/elf.h, from linux-raw-sys).
+pub type Phdr = linux_raw_sys::elf_uapi::Elf64_Phdr;
 
 /// The program headers, as mapped by the kernel.
 pub fn phdrs() -> &'static [Phdr] {

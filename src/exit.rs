@@ -79,17 +79,18 @@ impl Handlers {
     }
 }
 
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 use crate::heap::{free as spill_free, malloc as spill_alloc};
 
-// Unit tests run under std's allocator, not crt0's heap: no spilling there.
-#[cfg(test)]
+// Unit tests (and hosted builds: see the crate root) run under std's
+// allocator, not crt0's heap: no spilling there.
+#[cfg(any(test, all(panic = "unwind", not(doc))))]
 fn spill_alloc(_: usize) -> *mut u8 {
     core::ptr::null_mut()
 }
 /// # Safety
 /// As `heap::free` (nothing to free here).
-#[cfg(test)]
+#[cfg(any(test, all(panic = "unwind", not(doc))))]
 unsafe fn spill_free(_: *mut u8) {}
 
 /// The error of a registration when the handlers beyond the first
@@ -108,7 +109,7 @@ pub fn atexit_with_arg(f: unsafe extern "C" fn(*mut u8), arg: *mut u8) -> Result
 }
 
 /// Takes the handler list's lock and keeps it, for `fork` (see `crate::fork`).
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub(crate) fn lock_for_fork() {
     core::mem::forget(HANDLERS.lock());
 }
@@ -118,7 +119,7 @@ pub(crate) fn lock_for_fork() {
 ///
 /// # Safety
 /// Only after [`lock_for_fork`], by the same thread (or its copy in the child).
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub(crate) unsafe fn unlock_after_fork() {
     // SAFETY: per the caller, this thread holds the lock and no guard exists.
     unsafe { HANDLERS.force_unlock() };
@@ -135,7 +136,7 @@ static FIRST: AtomicUsize = AtomicUsize::new(0);
 
 /// Makes `exit` run `f` before the atexit handlers (glibc runs the calling
 /// thread's thread-local destructors there).
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub(crate) fn run_first_at_exit(f: fn()) {
     FIRST.store(f as *const () as usize, Relaxed);
     // Counted as a handler, so that `exit` leaves its fast path.
@@ -149,7 +150,7 @@ static LAST: AtomicUsize = AtomicUsize::new(0);
 
 /// Makes `exit` run `f` after the atexit handlers and `.fini_array` (glibc
 /// flushes stdio there, so handlers and destructors may still print).
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub(crate) fn run_last_at_exit(f: fn()) {
     LAST.store(f as *const () as usize, Relaxed);
     // Counted as a handler, so that `exit` leaves its fast path.

@@ -61,7 +61,7 @@ pub fn at_fork(prepare: Handler, parent: Handler, child: Handler) -> Result<(), 
 }
 
 /// SIGCHLD: what the child sends its parent when it ends, as fork's does.
-const SIGCHLD: usize = 17;
+const SIGCHLD: usize = linux_raw_sys::general::SIGCHLD as usize;
 
 /// Creates a child process, a copy of this one with only the calling thread: 0 in the
 /// child, the child's process id in the parent.
@@ -80,7 +80,7 @@ pub fn fork() -> Result<usize, Errno> {
     prepare();
     // SAFETY: clone without CLONE_VM is fork: the child gets a copy of the address space
     // and goes on from here on its copy of this stack.
-    let r = unsafe { syscall::raw(crate::arch::thread::nr::CLONE, [SIGCHLD, 0, 0, 0, 0, 0]) };
+    let r = unsafe { syscall::raw(crate::syscall::nr::CLONE, [SIGCHLD, 0, 0, 0, 0, 0]) };
     match r {
         Ok(0) => {
             in_child();

@@ -6,7 +6,7 @@
 //! start-up code relies on, not merely that nothing panics.
 //!
 //! `cargo test` runs 2,000 cases of each; the longer run is
-//! `PROPTEST_CASES=1000000 cargo test --release --lib fuzz` (see the README).
+//! `PROPTEST_CASES=1000000 cargo test --release --lib fuzz` (see docs/TESTING.md).
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;

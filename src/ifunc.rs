@@ -20,8 +20,11 @@ pub use crate::arch::cpu::Features;
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct Rela {
+    /// Where to store the result (a link-time address; the load bias is added).
     pub r_offset: usize,
+    /// The type in the low 32 bits (the symbol index above is 0 in a static executable).
     pub r_info: u64,
+    /// The value (RELATIVE) or the resolver's address (IRELATIVE), at link time.
     pub r_addend: isize,
 }
 

@@ -10,8 +10,11 @@ use crate::linker::{self, Array, InitFn};
 /// What `main` gets, and what every array entry gets too (as glibc does).
 #[derive(Clone, Copy)]
 pub struct MainArgs {
+    /// The argument count.
     pub argc: i32,
+    /// The argument vector, NULL-terminated.
     pub argv: *mut *const c_char,
+    /// The environment, NULL-terminated.
     pub envp: *mut *const c_char,
 }
 

@@ -59,6 +59,7 @@ pub struct BufWriter<const N: usize> {
 }
 
 impl<const N: usize> BufWriter<N> {
+    /// An empty buffer for file descriptor `fd`.
     pub const fn new(fd: i32) -> Self {
         BufWriter { fd, len: 0, buf: [0; N] }
     }

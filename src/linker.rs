@@ -121,7 +121,7 @@ pub fn resolvers() -> Array<crate::ifunc::Resolver> {
 }
 
 /// Where `.data` starts, if the linker says (GNU ld's default scripts
-/// PROVIDE `__data_start`; rust-lld with `linker/crt0.ld` does not, and
+/// PROVIDE `__data_start`; rust-lld with `crt0-build/crt0.ld` does not, and
 /// reads 0). RELRO must stop there: see `elf::find_relro`.
 pub fn data_start() -> usize {
     symbols().data_start

@@ -34,14 +34,14 @@ pub(crate) unsafe fn copy_inline(dst: *mut u8, src: *const u8, n: usize) {
     unsafe { arch::memcpy(dst, src, n) };
 }
 
-#[cfg(any(test, not(target_os = "none")))]
+#[cfg(any(test, all(panic = "unwind", not(doc)), not(target_os = "none")))]
 const W: usize = core::mem::size_of::<usize>();
 
 /// Index of the first differing byte of `a` and `b` within `n`, or `n`.
 ///
 /// # Safety
 /// Both valid for `n` bytes.
-#[cfg(any(test, not(target_os = "none")))]
+#[cfg(any(test, all(panic = "unwind", not(doc)), not(target_os = "none")))]
 unsafe fn first_difference(a: *const u8, b: *const u8, n: usize) -> usize {
     let mut i = 0;
     // SAFETY: every read is below n; unaligned word reads are fine here.
@@ -56,7 +56,7 @@ unsafe fn first_difference(a: *const u8, b: *const u8, n: usize) -> usize {
     i
 }
 
-#[cfg(not(any(test, target_os = "none")))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)), target_os = "none")))]
 mod exported {
     use super::*;
 
@@ -64,8 +64,22 @@ mod exported {
     /// As C's memcpy.
     #[no_mangle]
     pub unsafe extern "C" fn memcpy(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
+        // A debug build copies with the plain loop: static-PIE's first
+        // relocation pass copies structures with memcpy before the GOT is
+        // relocated, and at opt-level 0 the vector copy's intrinsics call
+        // core's generic checks through the GOT (tests/pie.rs runs a debug
+        // static-PIE).
+        #[cfg(debug_assertions)]
         // SAFETY: per C's contract.
-        unsafe { arch::memcpy(dst, src, n) }
+        unsafe {
+            arch::copy_forward(dst, src, n);
+            dst
+        }
+        #[cfg(not(debug_assertions))]
+        // SAFETY: per C's contract.
+        unsafe {
+            arch::memcpy(dst, src, n)
+        }
     }
 
     /// # Safety

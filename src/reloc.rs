@@ -23,36 +23,28 @@ use crate::elf::{Phdr, PT_DYNAMIC, PT_LOAD};
 use crate::ifunc::Rela;
 use crate::{arch, fatal};
 
-/// Elf64_Ehdr, as far as crt0 reads it.
-#[repr(C)]
-pub struct Ehdr {
-    e_ident: [u8; 16],
-    e_type: u16,
-    e_machine: u16,
-    e_version: u32,
-    e_entry: u64,
-    e_phoff: u64,
-    e_shoff: u64,
-    e_flags: u32,
-    e_ehsize: u16,
-    e_phentsize: u16,
-    e_phnum: u16,
-}
+/// The ELF header, `Elf64_Ehdr` (linux/elf.h, from linux-raw-sys).
+pub type Ehdr = linux_raw_sys::elf_uapi::Elf64_Ehdr;
+
+use linux_raw_sys::elf_uapi as elf;
 
 /// e_type of a position-independent executable (or shared object).
-const ET_DYN: u16 = 3;
+const ET_DYN: u16 = elf::ET_DYN as u16;
 
-/// Dynamic-table tags (elf.h) that say where relocations are.
-const DT_NULL: u64 = 0;
-const DT_PLTRELSZ: u64 = 2;
-const DT_RELA: u64 = 7;
-const DT_RELASZ: u64 = 8;
-const DT_REL: u64 = 17;
-const DT_JMPREL: u64 = 23;
+/// Dynamic-table tags that say where relocations are: the kernel's
+/// linux/elf.h has all but RELR's, which come from glibc's elf.h (linkers
+/// have written them since 2022).
+const DT_NULL: u64 = elf::DT_NULL as u64;
+const DT_PLTRELSZ: u64 = elf::DT_PLTRELSZ as u64;
+const DT_RELA: u64 = elf::DT_RELA as u64;
+const DT_RELASZ: u64 = elf::DT_RELASZ as u64;
+const DT_REL: u64 = elf::DT_REL as u64;
+const DT_JMPREL: u64 = elf::DT_JMPREL as u64;
 const DT_RELRSZ: u64 = 35;
 const DT_RELR: u64 = 36;
 
-/// Relocation types every architecture spells the same way.
+/// Relocation types every architecture spells the same way (R_X86_64_NONE,
+/// R_AARCH64_NONE: in glibc's elf.h, not the kernel's uapi).
 const R_NONE: u32 = 0;
 
 // What `relocate` found, all 0 in a program linked at a fixed address.
@@ -85,19 +77,41 @@ pub enum Pass {
 /// `resolve(bias + r_addend)` there. Returns how many entries the pass
 /// applied and how many it left for the next pass (IRELATIVE in pass 1),
 /// or the type of the first entry no pass may see (the entries before it
-/// are applied). Written without indexing or arithmetic that can
-/// panic: it runs before relocation, when a panic's message pointers are
-/// not yet valid.
+/// are applied). See [`apply_rela_at`].
 #[inline(always)]
 pub fn apply_rela(
     relocs: &[Rela],
+    bias: usize,
+    pass: Pass,
+    resolve: impl FnMut(usize) -> usize,
+    store: impl FnMut(usize, usize),
+) -> Result<(usize, usize), u32> {
+    apply_rela_at(relocs.as_ptr() as usize, relocs.len(), bias, pass, resolve, store)
+}
+
+/// [`apply_rela`] on `n` entries at address `table`: the form static-PIE's
+/// first pass uses, before relocation. That code runs with every stored
+/// pointer still unrelocated, the GOT's included, and a debug build (opt-level
+/// 0) calls generic functions, core's and crt0's own, through the GOT: so it
+/// uses none (no slice, iterator, `Option` method or `?`), only integer
+/// addresses, raw reads and plain loops, and no arithmetic that can panic
+/// (a panic's message pointers are not valid yet either). tests/pie.rs runs
+/// a debug static-PIE on every static-PIE configuration.
+#[inline(always)]
+pub fn apply_rela_at(
+    table: usize,
+    n: usize,
     bias: usize,
     pass: Pass,
     mut resolve: impl FnMut(usize) -> usize,
     mut store: impl FnMut(usize, usize),
 ) -> Result<(usize, usize), u32> {
     let (mut applied, mut left) = (0usize, 0usize);
-    for r in relocs {
+    let mut i = 0usize;
+    while i < n {
+        // SAFETY: the caller's table holds `n` entries.
+        let r = unsafe { &*(table.wrapping_add(i.wrapping_mul(RELA_SIZE)) as *const Rela) };
+        i = i.wrapping_add(1);
         let kind = r.r_info as u32;
         let slot = bias.wrapping_add(r.r_offset);
         let value = bias.wrapping_add(r.r_addend as usize);
@@ -120,17 +134,32 @@ pub fn apply_rela(
     Ok((applied, left))
 }
 
+/// The size of an `Elf64_Rela`.
+const RELA_SIZE: usize = core::mem::size_of::<Rela>();
+
 /// Applies a RELR table (the compact encoding of RELATIVE relocations,
 /// DT_RELR): an even entry is the link-time address of a word to relocate,
 /// and starts a run; an odd entry is a bitmap of the 63 words after the
 /// run so far, bit 1 for the first. `add(address)` adds the bias to the
-/// word at a runtime address. Returns how many words were relocated.
+/// word at a runtime address. Returns how many words were relocated. See
+/// [`apply_relr_at`].
 #[inline(always)]
-pub fn apply_relr(relr: &[u64], bias: usize, mut add: impl FnMut(usize)) -> usize {
+pub fn apply_relr(relr: &[u64], bias: usize, add: impl FnMut(usize)) -> usize {
+    apply_relr_at(relr.as_ptr() as usize, relr.len(), bias, add)
+}
+
+/// [`apply_relr`] on `n` words at address `table`, written as
+/// [`apply_rela_at`] is, to run before relocation.
+#[inline(always)]
+pub fn apply_relr_at(table: usize, n: usize, bias: usize, mut add: impl FnMut(usize)) -> usize {
     const WORD: usize = core::mem::size_of::<usize>();
     let mut next = 0usize; // the word after the last one addressed
     let mut count = 0usize;
-    for &e in relr {
+    let mut i = 0usize;
+    while i < n {
+        // SAFETY: the caller's table holds `n` words.
+        let e = unsafe { *(table.wrapping_add(i.wrapping_mul(8)) as *const u64) };
+        i = i.wrapping_add(1);
         if e & 1 == 0 {
             let at = bias.wrapping_add(e as usize);
             add(at);
@@ -155,21 +184,36 @@ pub fn apply_relr(relr: &[u64], bias: usize, mut add: impl FnMut(usize)) -> usiz
 /// What the dynamic table says, with link-time addresses.
 #[derive(Default, Debug, PartialEq, Eq)]
 pub struct Dynamic {
-    /// (address, bytes) of `.rela.dyn`, `.rela.plt` and `.relr.dyn`.
+    /// (address, bytes) of `.rela.dyn` (DT_RELA, DT_RELASZ).
     pub rela: (usize, usize),
+    /// (address, bytes) of `.rela.plt` (DT_JMPREL, DT_PLTRELSZ).
     pub jmprel: (usize, usize),
+    /// (address, bytes) of `.relr.dyn` (DT_RELR, DT_RELRSZ).
     pub relr: (usize, usize),
     /// DT_REL is there: 64-bit Linux uses RELA only, so crt0 refuses it.
     pub has_rel: bool,
 }
 
 /// Reads the tags crt0 needs from a dynamic table that ends in DT_NULL (or
-/// at the end of the slice).
+/// at the end of the slice). See [`read_dynamic_at`].
 #[inline(always)]
 pub fn read_dynamic(entries: &[[u64; 2]]) -> Dynamic {
-    let mut d = Dynamic::default();
-    for &[tag, val] in entries {
-        let val = val as usize;
+    read_dynamic_at(entries.as_ptr() as usize, entries.len())
+}
+
+/// [`read_dynamic`] on `n` entries at address `table`, written as
+/// [`apply_rela_at`] is, to run before relocation.
+#[inline(always)]
+pub fn read_dynamic_at(table: usize, n: usize) -> Dynamic {
+    let mut d = Dynamic { rela: (0, 0), jmprel: (0, 0), relr: (0, 0), has_rel: false };
+    let mut i = 0usize;
+    while i < n {
+        // SAFETY: the caller's table holds `n` entries of two words.
+        let (tag, val) = unsafe {
+            let at = table.wrapping_add(i.wrapping_mul(16));
+            (*(at as *const u64), *(at.wrapping_add(8) as *const u64) as usize)
+        };
+        i = i.wrapping_add(1);
         match tag {
             DT_NULL => break,
             DT_RELA => d.rela.0 = val,
@@ -189,22 +233,39 @@ pub fn read_dynamic(entries: &[[u64; 2]]) -> Dynamic {
 /// `ehdr`: the header is file offset 0, which the PT_LOAD covering it
 /// placed at `p_vaddr` at link time. Returns the bias and the runtime
 /// address and entry count of PT_DYNAMIC; `None` if no PT_LOAD maps offset
-/// 0, or there is no PT_DYNAMIC (nothing to relocate).
+/// 0, or there is no PT_DYNAMIC (nothing to relocate). See
+/// [`bias_and_dynamic_at`].
 #[inline(always)]
 pub fn bias_and_dynamic(phdrs: &[Phdr], ehdr: usize) -> Option<(usize, usize, usize)> {
-    let mut link_ehdr = None;
-    let mut dynamic = None;
-    for p in phdrs {
-        if p.p_type == PT_LOAD && p.p_offset == 0 && link_ehdr.is_none() {
-            link_ehdr = Some(p.p_vaddr as usize);
+    bias_and_dynamic_at(phdrs.as_ptr() as usize, phdrs.len(), ehdr)
+}
+
+/// [`bias_and_dynamic`] on `n` program headers at address `table`, written
+/// as [`apply_rela_at`] is, to run before relocation.
+#[inline(always)]
+pub fn bias_and_dynamic_at(table: usize, n: usize, ehdr: usize) -> Option<(usize, usize, usize)> {
+    let (mut link_ehdr, mut have_link_ehdr) = (0usize, false);
+    let (mut dynamic, mut dynamic_entries, mut have_dynamic) = (0usize, 0usize, false);
+    let mut i = 0usize;
+    while i < n {
+        // SAFETY: the caller's table holds `n` headers.
+        let p = unsafe { &*(table.wrapping_add(i.wrapping_mul(PHDR_SIZE)) as *const Phdr) };
+        i = i.wrapping_add(1);
+        if p.p_type == PT_LOAD && p.p_offset == 0 && !have_link_ehdr {
+            (link_ehdr, have_link_ehdr) = (p.p_vaddr as usize, true);
         } else if p.p_type == PT_DYNAMIC {
-            dynamic = Some((p.p_vaddr as usize, p.p_memsz as usize / 16));
+            (dynamic, dynamic_entries, have_dynamic) = (p.p_vaddr as usize, p.p_memsz as usize / 16, true);
         }
     }
-    let bias = ehdr.wrapping_sub(link_ehdr?);
-    let (addr, n) = dynamic?;
-    Some((bias, bias.wrapping_add(addr), n))
+    if !have_link_ehdr || !have_dynamic {
+        return None;
+    }
+    let bias = ehdr.wrapping_sub(link_ehdr);
+    Some((bias, bias.wrapping_add(dynamic), dynamic_entries))
 }
+
+/// The size of an `Elf64_Phdr`.
+const PHDR_SIZE: usize = core::mem::size_of::<Phdr>();
 
 /// Relocates a static-PIE executable (pass 1); does nothing for one
 /// linked at a fixed address. `_start_pie` calls it before `crt0_start`.
@@ -243,65 +304,75 @@ pub unsafe fn refuse_unrelocated(ehdr: *const Ehdr) {
 #[cold]
 #[inline(never)]
 unsafe fn relocate(ehdr: *const Ehdr) {
+    // Written as `apply_rela_at` is, up to the fence below: nothing before it
+    // may call a generic function or read a stored pointer.
     let base = ehdr as usize;
     // SAFETY: the caller passes the mapped header; the program headers
     // follow it in the first loaded page (the linkers put them there for
     // PT_PHDR and the kernel's AT_PHDR), e_phnum of them.
-    let phdrs = unsafe {
-        let h = &*ehdr;
-        core::slice::from_raw_parts(base.wrapping_add(h.e_phoff as usize) as *const Phdr, h.e_phnum as usize)
-    };
-    let Some((bias, dynamic, entries)) = bias_and_dynamic(phdrs, base) else {
+    let (phoff, phnum) = unsafe { ((*ehdr).e_phoff as usize, (*ehdr).e_phnum as usize) };
+    let Some((bias, dynamic, entries)) = bias_and_dynamic_at(base.wrapping_add(phoff), phnum, base) else {
         return; // ET_DYN without PT_DYNAMIC: nothing was left to relocate
     };
-    // SAFETY: PT_DYNAMIC is loaded, p_memsz bytes of Elf64_Dyn.
-    let d = read_dynamic(unsafe { core::slice::from_raw_parts(dynamic as *const [u64; 2], entries) });
-    BIAS.store(bias, Relaxed);
+    // PT_DYNAMIC is loaded, p_memsz bytes of Elf64_Dyn.
+    let d = read_dynamic_at(dynamic, entries);
     if d.relr.0 != 0 {
-        // SAFETY: DT_RELR/DT_RELRSZ describe a loaded array of words.
-        let relr = unsafe { core::slice::from_raw_parts(bias.wrapping_add(d.relr.0) as *const u64, d.relr.1 / 8) };
-        // SAFETY: each word RELR lists is in a writable (not yet
-        // protected) segment of this image.
-        apply_relr(relr, bias, |at| unsafe { *(at as *mut usize) = (*(at as *const usize)).wrapping_add(bias) });
+        // SAFETY: DT_RELR/DT_RELRSZ describe a loaded array of words; each
+        // word it lists is in a writable (not yet protected) segment.
+        apply_relr_at(bias.wrapping_add(d.relr.0), d.relr.1 / 8, bias, |at| unsafe {
+            *(at as *mut usize) = (*(at as *const usize)).wrapping_add(bias)
+        });
     }
-    let mut unknown = None;
+    let tables = [d.rela, d.jmprel];
+    let mut unknown = 0u32; // the first unknown type, if any (0 is R_NONE: never unknown)
     let mut irelative = 0usize;
-    for (i, (addr, bytes)) in [d.rela, d.jmprel].into_iter().enumerate() {
-        let (addr, n) = (bias.wrapping_add(addr), if addr == 0 { 0 } else { bytes / core::mem::size_of::<Rela>() });
-        // SAFETY: DT_RELA/DT_JMPREL and their sizes describe loaded arrays.
-        let relocs = unsafe { core::slice::from_raw_parts(addr as *const Rela, n) };
+    let mut kept = [(0usize, 0usize); 2];
+    let mut i = 0usize;
+    while i < 2 {
+        let (addr, bytes) = tables[i];
+        let (addr, n) = (bias.wrapping_add(addr), if addr == 0 { 0 } else { bytes / RELA_SIZE });
         // SAFETY: the linker's slots, in writable (not yet protected) segments.
         let store = |slot: usize, v: usize| unsafe { *(slot as *mut usize) = v };
-        match apply_rela(relocs, bias, Pass::Relative, |_| 0, store) {
+        // DT_RELA/DT_JMPREL and their sizes describe loaded arrays.
+        match apply_rela_at(addr, n, bias, Pass::Relative, |_| 0, store) {
             Ok((_, 0)) => {}
+            // IRELATIVE entries wait for phase 4: remember the table.
             Ok((_, left)) => {
-                // IRELATIVE entries wait for phase 4: remember the table.
-                TABLES[i][0].store(addr, Relaxed);
-                TABLES[i][1].store(n, Relaxed);
+                kept[i] = (addr, n);
                 irelative = irelative.wrapping_add(left);
             }
-            Err(kind) => unknown = unknown.or(Some(kind)),
+            Err(kind) => {
+                if unknown == 0 {
+                    unknown = kind;
+                }
+            }
         }
+        i = i.wrapping_add(1);
+    }
+    // Only now may a stored pointer be read, or a generic function called,
+    // so only now can start-up report: the message tables of `fatal` may
+    // themselves be relocated.
+    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+    BIAS.store(bias, Relaxed);
+    for (cell, (addr, n)) in TABLES.iter().zip(kept) {
+        cell[0].store(addr, Relaxed);
+        cell[1].store(n, Relaxed);
     }
     IRELATIVE.store(irelative, Relaxed);
     if irelative != 0 {
-        // A code address, computed PC-relatively: right without relocation.
         IRELATIVE_PASS.store(apply_irelative as *const () as usize, Relaxed);
     }
-    // Only now may a stored pointer be read, so only now can start-up
-    // report: the message tables of `fatal` may themselves be relocated.
-    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
     if d.has_rel {
         fatal::die("static-PIE with REL relocations (DT_REL); 64-bit Linux uses RELA");
     }
-    if let Some(kind) = unknown {
-        fatal::die_with(arch::unsupported_relocation(kind), kind as usize);
+    if unknown != 0 {
+        fatal::die_with(arch::unsupported_relocation(unknown), unknown as usize);
     }
 }
 
 /// Phase 4's pass over a static-PIE executable's IRELATIVE relocations,
 /// if it has any: `ifunc::apply_irelative` calls it. Reached through a
-/// pointer that only [`relocate`] stores, so that fixed-address programs,
+/// pointer that only `relocate` stores, so that fixed-address programs,
 /// which never call `relocate`, do not link this code either.
 pub fn irelative_pass() -> Option<unsafe fn() -> usize> {
     match IRELATIVE_PASS.load(Relaxed) {

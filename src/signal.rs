@@ -9,17 +9,10 @@
 use crate::arch::{self, signal::SA_RESTORER};
 use crate::syscall::{nr, raw, Errno};
 
-/// Signal numbers (the same on x86_64 and aarch64 Linux).
-pub const SIGHUP: i32 = 1;
-pub const SIGINT: i32 = 2;
-pub const SIGUSR1: i32 = 10;
-pub const SIGUSR2: i32 = 12;
-pub const SIGPIPE: i32 = 13;
-pub const SIGALRM: i32 = 14;
-pub const SIGTERM: i32 = 15;
-pub const SIGCHLD: i32 = 17;
-pub const SIGVTALRM: i32 = 26;
-pub const SIGPROF: i32 = 27;
+// Signal numbers (the same on x86_64 and aarch64 Linux), from linux-raw-sys.
+crate::kernel::kernel_consts!(i32, general, "asm/signal.h":
+    SIGHUP, SIGINT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM, SIGCHLD, SIGVTALRM, SIGPROF,
+);
 
 /// A handler: called with the signal number.
 pub type Handler = extern "C" fn(i32);
@@ -29,26 +22,33 @@ bitflags::bitflags! {
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub struct Flags: usize {
         /// Restart interrupted system calls instead of failing them with EINTR.
-        const RESTART = 0x1000_0000;
+        const RESTART = linux_raw_sys::general::SA_RESTART as usize;
         /// Do not block the signal while its handler runs.
-        const NODEFER = 0x4000_0000;
+        const NODEFER = linux_raw_sys::general::SA_NODEFER as usize;
         /// Run the handler on the alternate signal stack.
-        const ONSTACK = 0x0800_0000;
+        const ONSTACK = linux_raw_sys::general::SA_ONSTACK as usize;
         /// Restore the default action once the handler has run.
-        const RESETHAND = 0x8000_0000;
+        const RESETHAND = linux_raw_sys::general::SA_RESETHAND as usize;
     }
 }
 
 /// The kernel's `struct sigaction` (not the C library's): handler, flags,
-/// restorer, then a 64-bit mask.
+/// restorer, then a 64-bit mask. linux-raw-sys's `kernel_sigaction` has this
+/// layout (checked below) but types the handler as an optional function,
+/// which cannot hold `SIG_IGN` (1); crt0 keeps addresses.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct KernelSigaction {
+    /// The handler's address, or `SIG_DFL` (0) or `SIG_IGN` (1).
     pub handler: usize,
+    /// `SA_*` flags.
     pub flags: usize,
+    /// Where the handler returns to (x86_64: crt0's `rt_sigreturn` call).
     pub restorer: usize,
+    /// Signals blocked while the handler runs (bit `n - 1` for signal `n`).
     pub mask: u64,
 }
+const _: () = assert!(core::mem::size_of::<KernelSigaction>() == core::mem::size_of::<linux_raw_sys::general::kernel_sigaction>());
 
 const SIG_DFL: usize = 0;
 const SIG_IGN: usize = 1;

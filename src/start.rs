@@ -1,4 +1,4 @@
-//! The start-up order, top to bottom. `_start` (crt/<arch>/start.s) calls
+//! The start-up order, top to bottom. `_start` (`crt/<arch>/start.s`) calls
 //! `crt0_start` with the initial stack pointer (static-PIE's `_start_pie`
 //! calls `reloc::crt0_relocate` first); each phase is one call into the
 //! module that owns it, followed by its trace line.

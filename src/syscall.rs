@@ -4,19 +4,27 @@
 
 use crate::arch;
 
-/// This architecture's system call numbers (the ones crt0 uses).
-pub use crate::arch::nr;
+/// The system call numbers crt0 makes, for the architecture being built
+/// (from linux-raw-sys). Every other is
+/// `crt0::linux_raw_sys::general::__NR_*`: `raw(linux_raw_sys::general::__NR_clock_gettime
+/// as usize, ...)`.
+pub use crate::kernel::nr;
 
-/// A positive error number from the kernel (asm-generic/errno-base.h).
+/// A positive error number from the kernel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Errno(pub i32);
 
 impl Errno {
-    pub const EPERM: Errno = Errno(1);
-    pub const ENOENT: Errno = Errno(2);
-    pub const ENOMEM: Errno = Errno(12);
-    pub const EINVAL: Errno = Errno(22);
-    pub const ENOSYS: Errno = Errno(38);
+    /// Operation not permitted.
+    pub const EPERM: Errno = Errno(linux_raw_sys::errno::EPERM as i32);
+    /// No such file or directory.
+    pub const ENOENT: Errno = Errno(linux_raw_sys::errno::ENOENT as i32);
+    /// Out of memory.
+    pub const ENOMEM: Errno = Errno(linux_raw_sys::errno::ENOMEM as i32);
+    /// Invalid argument.
+    pub const EINVAL: Errno = Errno(linux_raw_sys::errno::EINVAL as i32);
+    /// Function not implemented (a system call the kernel, or qemu-user, lacks).
+    pub const ENOSYS: Errno = Errno(linux_raw_sys::errno::ENOSYS as i32);
 }
 
 /// Splits a raw syscall return into a value or an error (-4095..-1 are errors).
@@ -29,15 +37,20 @@ bitflags::bitflags! {
     /// mmap's `prot` argument.
     #[derive(Clone, Copy)]
     pub struct Prot: usize {
-        const READ = 1;
-        const WRITE = 2;
-        const EXEC = 4;
+        /// PROT_READ.
+        const READ = linux_raw_sys::general::PROT_READ as usize;
+        /// PROT_WRITE.
+        const WRITE = linux_raw_sys::general::PROT_WRITE as usize;
+        /// PROT_EXEC.
+        const EXEC = linux_raw_sys::general::PROT_EXEC as usize;
     }
     /// mmap's `flags` argument (the ones crt0 uses).
     #[derive(Clone, Copy)]
     pub struct MapFlags: usize {
-        const PRIVATE = 0x02;
-        const ANONYMOUS = 0x20;
+        /// MAP_PRIVATE.
+        const PRIVATE = linux_raw_sys::general::MAP_PRIVATE as usize;
+        /// MAP_ANONYMOUS.
+        const ANONYMOUS = linux_raw_sys::general::MAP_ANONYMOUS as usize;
     }
 }
 
@@ -115,7 +128,7 @@ pub unsafe fn munmap(addr: *mut u8, len: usize) -> Result<(), Errno> {
 /// `[addr, addr + old_len)` must be a mapping of the caller's that nothing
 /// else refers to: it may move.
 pub unsafe fn mremap(addr: *mut u8, old_len: usize, new_len: usize) -> Result<*mut u8, Errno> {
-    const MREMAP_MAYMOVE: usize = 1;
+    const MREMAP_MAYMOVE: usize = linux_raw_sys::general::MREMAP_MAYMOVE as usize;
     // SAFETY: per the caller.
     let r = unsafe { arch::syscall4(nr::MREMAP, addr as usize, old_len, new_len, MREMAP_MAYMOVE) };
     check(r).map(|a| a as *mut u8)
@@ -127,7 +140,7 @@ pub unsafe fn mremap(addr: *mut u8, old_len: usize, new_len: usize) -> Result<*m
 /// # Safety
 /// Nothing may rely on the contents of the range afterwards.
 pub unsafe fn madvise_dontneed(addr: *mut u8, len: usize) -> Result<(), Errno> {
-    const MADV_DONTNEED: usize = 4;
+    const MADV_DONTNEED: usize = linux_raw_sys::general::MADV_DONTNEED as usize;
     // SAFETY: per the caller.
     check(unsafe { arch::syscall3(nr::MADVISE, addr as usize, len, MADV_DONTNEED) }).map(|_| ())
 }
@@ -205,6 +218,6 @@ pub fn reset_and_unblock(sig: i32) {
     // (8-byte sigset_t).
     unsafe {
         arch::syscall4(nr::RT_SIGACTION, sig as usize, act.as_ptr() as usize, 0, 8);
-        arch::syscall4(nr::RT_SIGPROCMASK, 1 /* SIG_UNBLOCK */, &raw const mask as usize, 0, 8);
+        arch::syscall4(nr::RT_SIGPROCMASK, linux_raw_sys::general::SIG_UNBLOCK as usize, &raw const mask as usize, 0, 8);
     }
 }

@@ -46,29 +46,36 @@ const DATA_SIZE: usize = core::mem::size_of::<ThreadData>();
 /// The shape of the pieces that go into a thread's allocation.
 #[derive(Clone, Copy, Debug)]
 pub struct Shape {
+    /// The architecture's TLS variant.
     pub variant: Variant,
-    /// PT_TLS `p_memsz` and `p_align` (0/1 without PT_TLS).
+    /// PT_TLS `p_memsz` (0 without PT_TLS).
     pub tls_size: usize,
+    /// PT_TLS `p_align` (1 without PT_TLS).
     pub tls_align: usize,
+    /// Bytes of the thread control block.
     pub tcb_size: usize,
+    /// Its alignment.
     pub tcb_align: usize,
-    /// Bytes and alignment of the rseq area.
+    /// Bytes of the rseq area.
     pub rseq_size: usize,
+    /// Its alignment.
     pub rseq_align: usize,
 }
 
 /// Offsets inside a thread's allocation (all computed once per process).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Layout {
-    /// Bytes to allocate, and the alignment the allocation needs.
+    /// Bytes to allocate.
     pub size: usize,
+    /// The alignment the allocation needs.
     pub align: usize,
     /// Offset of the thread pointer from the start of the allocation.
     pub tp: usize,
     /// Offset of the TLS block from the start of the allocation.
     pub block: usize,
-    /// Offsets of crt0's thread data and of the rseq area from the thread pointer.
+    /// Offset of crt0's thread data from the thread pointer.
     pub data: isize,
+    /// Offset of the rseq area from the thread pointer (`__rseq_offset`).
     pub rseq: isize,
 }
 
@@ -133,9 +140,13 @@ impl Layout {
 /// in all (the rest zero).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Image {
+    /// Where the image is (PT_TLS `p_vaddr` plus the load bias).
     pub addr: usize,
+    /// Bytes to copy (`.tdata`).
     pub filesz: usize,
+    /// Bytes in all (`.tbss` follows, zeroed).
     pub memsz: usize,
+    /// The block's alignment.
     pub align: usize,
 }
 
@@ -163,7 +174,9 @@ static DATA_OFFSET: AtomicIsize = AtomicIsize::new(0);
 /// read back from the thread itself by the methods, so that start-up keeps
 /// no registers busy with it while the trace is off.
 pub struct Report {
+    /// The TLS image found.
     pub image: Image,
+    /// The layout chosen.
     pub layout: Layout,
 }
 
@@ -207,6 +220,7 @@ pub unsafe fn init_main_thread() -> Report {
     if !unsafe { arch::set_thread_pointer(tp, auxv::value(auxv::AT_HWCAP2)) } {
         fatal::die("cannot set the thread pointer");
     }
+    arch::note_main_thread_pointer(tp);
     DATA_OFFSET.store(layout.data, Relaxed);
     Report { image, layout }
 }
@@ -236,6 +250,7 @@ fn process_layout() -> (Image, rseq::Shape, Layout) {
 /// A new thread's TLS: where its allocation goes, and how to fill it.
 #[derive(Clone, Copy)]
 pub struct ThreadBlock {
+    /// The layout, the same as the main thread's.
     pub layout: Layout,
     image: Image,
 }

@@ -12,11 +12,12 @@ use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use crate::auxv;
 use crate::elf::{PT_DYNAMIC, PT_LOAD};
 
-const DT_NULL: u64 = 0;
-const DT_HASH: u64 = 4;
-const DT_STRTAB: u64 = 5;
-const DT_SYMTAB: u64 = 6;
-const SHN_UNDEF: u16 = 0;
+use linux_raw_sys::elf_uapi as elf;
+const DT_NULL: u64 = elf::DT_NULL as u64;
+const DT_HASH: u64 = elf::DT_HASH as u64;
+const DT_STRTAB: u64 = elf::DT_STRTAB as u64;
+const DT_SYMTAB: u64 = elf::DT_SYMTAB as u64;
+const SHN_UNDEF: u16 = elf::SHN_UNDEF as u16;
 
 /// Elf64_Sym.
 #[repr(C)]

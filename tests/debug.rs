@@ -67,6 +67,116 @@ fn backtrace_at(cfg: Config, program: &Path, function: &str) -> Vec<String> {
     text.lines().filter(|l| l.starts_with('#')).map(str::to_string).collect()
 }
 
+/// gdb's output for `commands`, with `program` stopped first where the
+/// commands say: natively, or for aarch64 with gdb-multiarch attached to
+/// qemu-user's gdb stub (the first command then continues instead of
+/// running). No setting but `extra`: `backtrace past-main` is the script's.
+fn gdb_session(cfg: Config, program: &Path, extra: &[&str], commands: &[&str]) -> String {
+    let base = |c: &mut Command| {
+        c.args(["-batch", "-nx", "-ex", "set debuginfod enabled off", "-ex", "set pagination off", "-ex", "set confirm off"]);
+        for e in extra {
+            c.args(["-ex", e]);
+        }
+    };
+    if cfg.native() {
+        let mut c = Command::new("gdb");
+        base(&mut c);
+        c.arg("-ex").arg(format!("file {}", program.display()));
+        for cmd in commands {
+            c.args(["-ex", cmd]);
+        }
+        let out = c.env_clear().output().expect("gdb runs (Debian: gdb)");
+        return String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    }
+    let port = 21_000 + (std::process::id() % 20_000) as u16 + cfg as u16;
+    let mut qemu = Command::new(QEMU)
+        .args(["-g", &port.to_string()])
+        .arg(program)
+        .env_clear()
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("qemu runs");
+    let mut text = String::new();
+    for _ in 0..50 {
+        let mut c = Command::new("gdb-multiarch");
+        base(&mut c);
+        c.arg("-ex").arg(format!("file {}", program.display()));
+        c.args(["-ex", &format!("target remote localhost:{port}")]);
+        for cmd in commands {
+            c.args(["-ex", if *cmd == "run" { "continue" } else { cmd }]);
+        }
+        c.args(["-ex", "kill"]);
+        let out = c.env_clear().output().expect("gdb-multiarch runs (Debian: gdb-multiarch)");
+        text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+        if !text.contains("Connection refused") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    qemu.kill().ok();
+    qemu.wait().ok();
+    text
+}
+
+/// The hexadecimal number after `prefix` in the first line that has it.
+fn hex_after(text: &str, prefix: &str) -> u64 {
+    let at = text.find(prefix).unwrap_or_else(|| panic!("no {prefix:?} in:\n{text}")) + prefix.len();
+    let digits: String = text[at..].trim_start_matches("0x").chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+    u64::from_str_radix(&digits, 16).unwrap_or_else(|_| panic!("no number after {prefix:?} in:\n{text}"))
+}
+
+for_each_config! {
+    fn gdb_script_shows_crt0_state_and_a_plain_backtrace(cfg: Config) {
+        let p = c_program("tests/c/gdb_state.c", "gdb_state", &[], cfg);
+        let script = root().join("crt/crt0-gdb.py");
+        let source = format!("source {}", script.display());
+        let text = gdb_session(cfg, &p, &[&source], &[
+            "break main", "break in_thread", "run",
+            "echo --- main\\n", "bt",
+            "continue",
+            "echo --- thread\\n", "bt", "crt0 threads", "crt0 tls", "set language c", "print/x seen_in_thread",
+            "thread 1", "echo --- main thread\\n", "crt0 tls", "set language c", "print/x seen_in_main", "crt0 owner", "crt0 rseq",
+        ]);
+        let section = |name: &str| {
+            let start = text.find(&format!("--- {name}\n")).unwrap_or_else(|| panic!("no {name} section in:\n{text}"));
+            let rest = &text[start + name.len() + 5..];
+            rest[..rest.find("--- ").unwrap_or(rest.len())].to_string()
+        };
+        // A plain `bt` in main (the script turned on `backtrace past-main`)
+        // goes down to crt0's entry.
+        let main_bt: Vec<&str> = text[..text.find("--- thread").unwrap()].lines().filter(|l| l.starts_with('#')).collect();
+        let n = main_bt.len();
+        assert!(n >= 3 && main_bt[0].contains("main ("), "{text}");
+        assert!(main_bt[n - 2].contains("crt0::start::crt0_start ()"), "{text}");
+        assert!(main_bt[n - 1].ends_with(&format!(" in {} ()", entry(cfg))), "{text}");
+
+        let thread = section("thread");
+        let threads: Vec<&str> = thread.lines().filter(|l| l.starts_with("crt0:   ") || l.starts_with("crt0: * ")).collect();
+        assert_eq!(threads.len(), 2, "two threads:\n{thread}");
+        let main = section("main thread");
+        assert!(main.contains("crt0: owner: LIBC (2)"), "{main}");
+        let offset = if cfg.arch() == Arch::X86_64 { "96" } else { "-32" };
+        assert!(main.contains(&format!("crt0: __rseq_offset {offset}, __rseq_size ")), "{main}");
+        // The TLS block the script computes is where the program's
+        // `counter` is, in the main thread and (where the target gives
+        // the register) in the other.
+        assert_eq!(hex_after(&main, "TLS block 0x"), hex_after(&main, "= 0x"), "main thread:\n{main}");
+        assert!(main.contains("116 bytes (4 initialised), align"), "{main}");
+        if cfg.native() {
+            assert_eq!(hex_after(&thread, "TLS block 0x"), hex_after(&thread, "= 0x"), "thread:\n{thread}");
+            assert!(main.contains("registered, cpu "), "natively, rseq registers:\n{main}");
+            assert_eq!(threads.iter().filter(|l| l.contains("rseq registered, cpu ")).count(), 2, "{thread}");
+        } else {
+            // qemu-user: rseq fails; its gdb stub has no TPIDR_EL0, so only
+            // the main thread's pointer is known (crt0_main_tp).
+            assert!(main.contains("registration failed (cpu_id -2)"), "{main}");
+            assert!(main.contains("(from crt0_main_tp)"), "{main}");
+            assert!(thread.contains("* 2 LWP") && thread.contains("thread pointer unknown"), "{thread}");
+        }
+    }
+}
+
 /// The entry point gdb's backtraces end at: static-PIE links name
 /// crt0's relocating entry.
 fn entry(cfg: Config) -> &'static str {

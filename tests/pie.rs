@@ -148,3 +148,40 @@ for_each_config! {
         r.assert_exit(127);
     }
 }
+
+/// `image` (function tables, strings, a `dyn` vtable, a writable pointer:
+/// everything the relocation passes fix) built with cargo's dev profile
+/// (opt-level 0) as static-PIE for `cfg`, into target/programs-debug-CONFIG.
+fn debug_image(cfg: Config) -> std::path::PathBuf {
+    let dir = root().join("target").join(format!("programs-debug-{}", cfg.name()));
+    let (target, folder) = match cfg {
+        Config::X86_64HostPie => ("x86_64-unknown-linux-gnu", "x86_64-unknown-linux-gnu"),
+        Config::Aarch64HostPie => ("aarch64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"),
+        _ => unreachable!("host static-PIE configurations only"),
+    };
+    let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "-q", "-p", "crt0-test-programs", "--bin", "image", "--target", target, "--target-dir"])
+        .arg(&dir)
+        .current_dir(root())
+        .env("CRT0_STATIC_PIE", "1")
+        .env("RUSTFLAGS", "")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "debug build for {}:\n{}", cfg.name(), String::from_utf8_lossy(&out.stderr));
+    dir.join(folder).join("debug/image")
+}
+
+// A debug build is what `cargo run` makes. At opt-level 0 rustc calls
+// generic functions through the GOT (on x86_64 without the PLT), so
+// static-PIE's first pass must call none before it has relocated the GOT:
+// it crashed at address 0 when it did.
+config_tests! {
+    [x86_64_host_pie => X86_64HostPie, aarch64_host_pie => Aarch64HostPie]
+    fn a_debug_build_relocates_itself(cfg: Config) {
+        let image = debug_image(cfg);
+        assert_eq!(elf_type(&image), 3);
+        let r = run(cfg, &image, &[], &[]);
+        r.assert_exit(0);
+        assert!(r.stdout.contains("table=42 words=relocated strings sides=4"), "{}", r.stdout);
+    }
+}

@@ -11,6 +11,7 @@ mod assert;
 mod auxv;
 mod crt0;
 mod ctype;
+mod cxx;
 mod dlfcn;
 pub(crate) mod env;
 pub(crate) mod errno;

@@ -145,7 +145,7 @@ pub unsafe extern "C" fn execvp(file: *const c_char, argv: *const *const c_char)
         }
         return -1;
     }
-    const PATH_MAX: usize = 4096;
+    const PATH_MAX: usize = linux_raw_sys::general::PATH_MAX as usize;
     if name.len() >= PATH_MAX {
         set_errno(Errno(ENAMETOOLONG as i32));
         return -1;

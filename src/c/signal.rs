@@ -34,13 +34,15 @@ pub struct SigAction {
     restorer: usize,
 }
 
-/// The first real-time signal glibc gives programs (`SIGRTMIN`).
-const SIGRTMIN: c_int = 34;
-/// The last signal (`SIGRTMAX`, `_NSIG - 1`).
-const SIGRTMAX: c_int = 64;
+/// The first real-time signal glibc gives programs (`SIGRTMIN`): the kernel's
+/// first, 32, after the two glibc keeps for its threads.
+const SIGRTMIN: c_int = linux_raw_sys::general::SIGRTMIN as c_int + 2;
+/// The last signal (`SIGRTMAX`; the kernel's `_NSIG`, signals being numbered from 1).
+const SIGRTMAX: c_int = linux_raw_sys::general::_NSIG as c_int;
+/// glibc's `SIG_ERR`, `(void (*)(int))-1`.
 const SIG_ERR: usize = usize::MAX;
-const SA_RESTART: c_int = 0x1000_0000;
-const SIG_UNBLOCK: c_int = 1;
+const SA_RESTART: c_int = linux_raw_sys::general::SA_RESTART as c_int;
+const SIG_UNBLOCK: c_int = linux_raw_sys::general::SIG_UNBLOCK as c_int;
 /// Signals 32 and 33 in a kernel mask.
 const RESERVED: u64 = 3 << 31;
 

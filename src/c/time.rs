@@ -129,7 +129,7 @@ pub unsafe extern "C" fn nanosleep(req: *const Timespec, rem: *mut Timespec) -> 
 /// As `nanosleep`.
 #[no_mangle]
 pub unsafe extern "C" fn clock_nanosleep(clock: c_int, flags: c_int, req: *const Timespec, rem: *mut Timespec) -> c_int {
-    const CLOCK_THREAD_CPUTIME_ID: c_int = 3;
+    const CLOCK_THREAD_CPUTIME_ID: c_int = linux_raw_sys::general::CLOCK_THREAD_CPUTIME_ID as c_int;
     if clock == CLOCK_THREAD_CPUTIME_ID {
         return Errno::EINVAL.0;
     }

@@ -29,7 +29,7 @@ use super::span::{Span, SPAN_BYTES};
 use super::block::SPAN_ALIGN;
 
 /// Requests of this many bytes or more are mapped on their own, unless
-/// changed with [`Heap::set_mmap_threshold`] (C: `mallopt(M_MMAP_THRESHOLD, n)`).
+/// changed with [`set_mmap_threshold`](crate::heap::set_mmap_threshold) (C: `mallopt(M_MMAP_THRESHOLD, n)`).
 pub const DEFAULT_MMAP_THRESHOLD: usize = 128 * 1024;
 /// The threshold never goes below the span classes' largest request...
 pub const MIN_MMAP_THRESHOLD: usize = MAX_SPAN_REQUEST + 1;
@@ -67,9 +67,9 @@ pub struct Heap<O: Os> {
 #[cold]
 #[inline(never)]
 fn invalid_pointer(what: &str) -> ! {
-    #[cfg(not(test))]
+    #[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
     crate::fatal::die(what);
-    #[cfg(test)]
+    #[cfg(any(test, all(panic = "unwind", not(doc))))]
     panic!("{what}");
 }
 

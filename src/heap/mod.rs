@@ -38,19 +38,19 @@ mod lock;
 mod os;
 mod span;
 
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 mod c_api;
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 mod global;
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 mod process;
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 mod valgrind;
 
 pub use central::{DEFAULT_MMAP_THRESHOLD, MAX_MMAP_THRESHOLD, MIN_MMAP_THRESHOLD};
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub use global::{out_of_memory, report_allocation_failure, Crt0Heap};
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub use process::{
     aligned_alloc, calloc, free, lock_for_fork, malloc, realloc, release_thread_cache, reset_after_fork,
     set_mmap_threshold, trim, unlock_after_fork, usable_size,

@@ -43,10 +43,10 @@ pub trait Os {
 }
 
 /// The kernel.
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub struct System;
 
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 impl Os for System {
     fn brk(&mut self, addr: usize) -> usize {
         crate::syscall::brk(addr)

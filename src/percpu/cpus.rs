@@ -4,7 +4,7 @@
 
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
-use crate::arch::percpu::nr;
+use crate::syscall::nr;
 use crate::syscall::{self, raw};
 
 /// Arrays never get more slots than this (8192 would cost 1 MiB per
@@ -33,8 +33,8 @@ pub fn possible_cpus() -> u32 {
 }
 
 fn from_sysfs() -> Option<u32> {
-    const AT_FDCWD: usize = -100isize as usize;
-    const O_RDONLY_CLOEXEC: usize = 0o2000000;
+    const AT_FDCWD: usize = linux_raw_sys::general::AT_FDCWD as isize as usize;
+    const O_RDONLY_CLOEXEC: usize = (linux_raw_sys::general::O_RDONLY | linux_raw_sys::general::O_CLOEXEC) as usize;
     let path = c"/sys/devices/system/cpu/possible";
     let mut buf = [0u8; 256];
     // SAFETY: openat reads the NUL-terminated path; read writes at most

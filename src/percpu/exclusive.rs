@@ -15,14 +15,16 @@
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use super::slots::Slot;
-use crate::arch::percpu::nr;
+use crate::syscall::nr;
 use crate::fatal;
 use crate::rseq::{self, owner};
 use crate::syscall::raw;
 
-const MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ: usize = 1 << 7;
-const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ: usize = 1 << 8;
-const MEMBARRIER_CMD_FLAG_CPU: usize = 1;
+use linux_raw_sys::general::{membarrier_cmd, membarrier_cmd_flag};
+const MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ: usize = membarrier_cmd::MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ as usize;
+const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ: usize =
+    membarrier_cmd::MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ as usize;
+const MEMBARRIER_CMD_FLAG_CPU: usize = membarrier_cmd_flag::MEMBARRIER_CMD_FLAG_CPU as usize;
 
 /// The slot's lock, held until dropped.
 pub struct Exclusive<'a>(&'a AtomicU32);

@@ -40,7 +40,7 @@ mod slots;
 mod stack;
 mod words;
 
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 mod c_api;
 
 pub use counter::Counter;

@@ -153,6 +153,7 @@ impl Default for RawStack {
 #[repr(C)]
 pub struct Node<T> {
     link: Link,
+    /// What the node carries.
     pub value: T,
 }
 

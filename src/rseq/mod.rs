@@ -28,7 +28,7 @@
 //! expect and never commit on a mismatch).
 
 pub mod owner;
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub(crate) mod thread;
 
 use core::sync::atomic::{AtomicI32, AtomicIsize, AtomicU32, Ordering::Relaxed};
@@ -54,11 +54,18 @@ const ORIG_FEATURE_SIZE: usize = 20;
 /// `struct rseq` (include/uapi/linux/rseq.h), the fields up to Linux 6.3.
 #[repr(C, align(32))]
 pub struct Area {
+    /// The CPU the thread runs on, always a valid number (0 before registration).
     pub cpu_id_start: u32,
+    /// The CPU, or -1 (not registered yet: `RSEQ_CPU_ID_UNINITIALIZED`) or -2
+    /// (registration failed: `RSEQ_CPU_ID_REGISTRATION_FAILED`).
     pub cpu_id: i32,
+    /// The address of the running critical section's descriptor, or 0.
     pub rseq_cs: u64,
+    /// Deprecated restart flags (0).
     pub flags: u32,
+    /// The NUMA node (Linux 6.3+, when the registered length covers it).
     pub node_id: u32,
+    /// The memory-map concurrency id (Linux 6.3+, when covered).
     pub mm_cid: u32,
     _end: u32,
 }
@@ -110,16 +117,16 @@ pub fn area_shape() -> Shape {
 }
 
 /// Offset of the area from the thread pointer (glibc: `ptrdiff_t __rseq_offset`).
-#[cfg_attr(not(test), no_mangle)]
+#[cfg_attr(not(any(test, all(panic = "unwind", not(doc)))), no_mangle)]
 #[allow(non_upper_case_globals)] // the C name
 pub static __rseq_offset: AtomicIsize = AtomicIsize::new(0);
 /// The registered feature size, 0 when crt0 did not register (glibc 2.41+
 /// meaning: `unsigned int __rseq_size`).
-#[cfg_attr(not(test), no_mangle)]
+#[cfg_attr(not(any(test, all(panic = "unwind", not(doc)))), no_mangle)]
 #[allow(non_upper_case_globals)] // the C name
 pub static __rseq_size: AtomicU32 = AtomicU32::new(0);
 /// Flags passed at registration (`unsigned int __rseq_flags`): always 0.
-#[cfg_attr(not(test), no_mangle)]
+#[cfg_attr(not(any(test, all(panic = "unwind", not(doc)))), no_mangle)]
 #[allow(non_upper_case_globals)] // the C name
 pub static __rseq_flags: AtomicU32 = AtomicU32::new(0);
 

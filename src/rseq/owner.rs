@@ -29,7 +29,7 @@ pub const LIBC: i32 = 2;
 pub const OVERRIDE: i32 = 3;
 
 /// The owner variable, exported for C as `int __rseq_reg_owner`.
-#[cfg_attr(not(test), no_mangle)]
+#[cfg_attr(not(any(test, all(panic = "unwind", not(doc)))), no_mangle)]
 #[allow(non_upper_case_globals)] // the C name
 pub static __rseq_reg_owner: AtomicI32 = AtomicI32::new(UNSET);
 
@@ -83,7 +83,9 @@ pub fn claim_override() -> bool {
 /// unregisters it. Each thread keeps the pair in force when it started.
 #[derive(Clone, Copy, Default)]
 pub struct ThreadHooks {
+    /// Runs first in each new thread.
     pub start: Option<extern "C" fn()>,
+    /// Runs last in each thread that ends.
     pub exit: Option<extern "C" fn()>,
 }
 

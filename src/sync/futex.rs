@@ -19,14 +19,18 @@ const FUTEX: usize = linux_raw_sys::general::__NR_futex as usize;
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Timespec {
+    /// Seconds.
     pub sec: i64,
+    /// Nanoseconds, 0 to 999,999,999.
     pub nsec: i64,
 }
 
 /// The clocks a deadline may be on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Clock {
+    /// CLOCK_REALTIME: wall-clock time, which may jump.
     Realtime,
+    /// CLOCK_MONOTONIC: time since boot, never going back.
     Monotonic,
 }
 
@@ -44,13 +48,18 @@ impl Clock {
 /// A point in time on a clock.
 #[derive(Clone, Copy, Debug)]
 pub struct Deadline {
+    /// When.
     pub at: Timespec,
+    /// On which clock.
     pub clock: Clock,
 }
 
-pub const EAGAIN: Errno = Errno(11);
-pub const EINTR: Errno = Errno(4);
-pub const ETIMEDOUT: Errno = Errno(110);
+/// The word did not hold the expected value.
+pub const EAGAIN: Errno = Errno(linux_raw_sys::errno::EAGAIN as i32);
+/// A signal interrupted the wait.
+pub const EINTR: Errno = Errno(linux_raw_sys::errno::EINTR as i32);
+/// The deadline passed.
+pub const ETIMEDOUT: Errno = Errno(linux_raw_sys::errno::ETIMEDOUT as i32);
 
 fn op(base: u32, shared: bool) -> usize {
     (if shared { base } else { base | FUTEX_PRIVATE_FLAG }) as usize

@@ -14,8 +14,11 @@ use core::sync::atomic::{AtomicU32, Ordering::Acquire, Ordering::Relaxed, Orderi
 use super::futex::{self, Deadline, ETIMEDOUT};
 use crate::syscall::Errno;
 
+/// The lock word's states: free ...
 pub const UNLOCKED: u32 = 0;
+/// ... held, nobody asleep on it ...
 pub const LOCKED: u32 = 1;
+/// ... held, and a thread may be asleep waiting (unlocking must wake one).
 pub const CONTENDED: u32 = 2;
 
 /// How many times a locker looks at a held lock before sleeping.

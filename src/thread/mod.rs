@@ -18,34 +18,34 @@
 mod memory;
 
 // The rest runs only in real programs; unit tests cover the layout.
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 mod cache;
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 mod control;
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 mod dtors;
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 mod launch;
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 mod pthread;
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 mod rust;
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 mod sys;
 
 pub use memory::{DEFAULT_STACK_SIZE, MIN_STACK_SIZE};
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub use rust::{at_thread_exit, drop_at_thread_exit, spawn, Builder, JoinHandle};
 
 /// Unmaps the memory of ended threads that crt0 keeps for new threads
 /// (at most a few mappings: see `cache`).
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub fn free_cached_stacks() {
     cache::free_all();
 }
 
 /// Takes the thread machinery's lock (the stack cache's), for `fork`.
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub(crate) fn lock_for_fork() {
     cache::lock_for_fork();
 }
@@ -54,7 +54,7 @@ pub(crate) fn lock_for_fork() {
 ///
 /// # Safety
 /// Only after [`lock_for_fork`], by the same thread.
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub(crate) unsafe fn unlock_after_fork() {
     // SAFETY: per the caller.
     unsafe { cache::unlock_after_fork() };
@@ -65,7 +65,7 @@ pub(crate) unsafe fn unlock_after_fork() {
 ///
 /// # Safety
 /// Only in the child, after [`lock_for_fork`] in the parent.
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub(crate) unsafe fn reset_after_fork() {
     launch::reset_in_child();
     // SAFETY: per the caller.
@@ -73,16 +73,16 @@ pub(crate) unsafe fn reset_after_fork() {
 }
 
 /// Lets other threads run (sched_yield(2)).
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub fn yield_now() {
     sys::sched_yield();
 }
 
 /// The main thread's kernel thread id once read (0: not yet).
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 static MAIN_TID: core::sync::atomic::AtomicI32 = core::sync::atomic::AtomicI32::new(0);
 
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 fn gettid() -> i32 {
     // SAFETY: gettid takes no argument and cannot fail.
     unsafe { crate::syscall::raw(crate::syscall::nr::GETTID, [0; 6]) }.unwrap_or(0) as i32
@@ -92,7 +92,7 @@ fn gettid() -> i32 {
 /// first on the main thread: a crt0 thread's is in its control block
 /// (the kernel wrote it there at clone), the main thread's is read once.
 /// What lock owners are recorded as.
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub fn current_tid() -> i32 {
     use core::sync::atomic::Ordering::Relaxed;
     let t = launch::current();
@@ -112,7 +112,7 @@ pub fn current_tid() -> i32 {
 
 /// For fork's child, before it runs any of the program's code: the thread
 /// has a new kernel id, which `current_tid` must give from now on.
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub fn after_fork_in_child() {
     use core::sync::atomic::Ordering::Relaxed;
     let t = launch::current();
@@ -128,7 +128,7 @@ pub fn after_fork_in_child() {
 
 /// Where the calling thread keeps its `pthread_setspecific` values: a
 /// field of its control block, or for the main thread a static.
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub fn specific_slot() -> *mut *mut u8 {
     static mut MAIN: *mut u8 = core::ptr::null_mut();
     let t = launch::current();
@@ -141,7 +141,7 @@ pub fn specific_slot() -> *mut *mut u8 {
 }
 
 /// Runs `hook` at the end of every thread (see `dtors::set_exit_hook`).
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 pub fn set_exit_hook(hook: fn()) {
     dtors::set_exit_hook(hook);
 }

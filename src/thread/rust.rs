@@ -70,6 +70,7 @@ impl Default for Builder {
 }
 
 impl Builder {
+    /// A thread with the default stack size ([`DEFAULT_STACK_SIZE`](crate::thread::DEFAULT_STACK_SIZE)).
     pub fn new() -> Builder {
         Builder { stack_size: DEFAULT_STACK_SIZE }
     }

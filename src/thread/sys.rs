@@ -3,31 +3,31 @@
 
 use core::sync::atomic::{AtomicI32, Ordering::Acquire};
 
-use crate::arch::{self, thread::nr};
-use crate::syscall::{nr as base_nr, Errno};
+use crate::arch;
+use crate::syscall::{nr, Errno};
 
 bitflags::bitflags! {
-    /// clone(2)'s flags (include/uapi/linux/sched.h), the ones a thread needs.
+    /// clone(2)'s flags (linux/sched.h, from linux-raw-sys), the ones a thread needs.
     #[derive(Clone, Copy)]
     pub struct CloneFlags: usize {
         /// Share the address space.
-        const VM = 0x100;
+        const VM = linux_raw_sys::general::CLONE_VM as usize;
         /// Share the working directory, root and umask.
-        const FS = 0x200;
+        const FS = linux_raw_sys::general::CLONE_FS as usize;
         /// Share the file descriptor table.
-        const FILES = 0x400;
+        const FILES = linux_raw_sys::general::CLONE_FILES as usize;
         /// Share signal handlers.
-        const SIGHAND = 0x800;
+        const SIGHAND = linux_raw_sys::general::CLONE_SIGHAND as usize;
         /// Same thread group: one process, one pid, exit_group ends all.
-        const THREAD = 0x10000;
+        const THREAD = linux_raw_sys::general::CLONE_THREAD as usize;
         /// Share System V semaphore undo lists.
-        const SYSVSEM = 0x40000;
+        const SYSVSEM = linux_raw_sys::general::CLONE_SYSVSEM as usize;
         /// The new thread's thread pointer is clone's `tls` argument.
-        const SETTLS = 0x80000;
+        const SETTLS = linux_raw_sys::general::CLONE_SETTLS as usize;
         /// Store the new tid in the creator's memory before the child runs.
-        const PARENT_SETTID = 0x100000;
+        const PARENT_SETTID = linux_raw_sys::general::CLONE_PARENT_SETTID as usize;
         /// Clear that word and futex-wake it when the thread exits.
-        const CHILD_CLEARTID = 0x200000;
+        const CHILD_CLEARTID = linux_raw_sys::general::CLONE_CHILD_CLEARTID as usize;
     }
 }
 
@@ -49,7 +49,7 @@ fn check(r: isize) -> Result<usize, Errno> {
 /// FUTEX_WAIT and FUTEX_WAKE without FUTEX_PRIVATE_FLAG: the kernel's
 /// wake-up of a CHILD_CLEARTID word is a shared-futex wake, which a
 /// private wait would never see.
-const FUTEX_WAIT: usize = 0;
+const FUTEX_WAIT: usize = linux_raw_sys::general::FUTEX_WAIT as usize;
 
 /// Blocks until the thread whose CHILD_CLEARTID word is `tid` has exited:
 /// the kernel clears the word after the thread's last instruction, so its
@@ -68,22 +68,22 @@ pub fn wait_until_exited(tid: &AtomicI32) {
 
 /// A signal set with every signal.
 const ALL_SIGNALS: u64 = !0;
-const SIG_BLOCK: usize = 0;
-const SIG_SETMASK: usize = 2;
+const SIG_BLOCK: usize = linux_raw_sys::general::SIG_BLOCK as usize;
+const SIG_SETMASK: usize = linux_raw_sys::general::SIG_SETMASK as usize;
 
 /// Blocks every signal it can (the kernel leaves SIGKILL and SIGSTOP);
 /// returns the mask before.
 pub fn block_all_signals() -> u64 {
     let (all, mut old) = (ALL_SIGNALS, 0u64);
     // SAFETY: both sets are live 8-byte locals (the kernel's sigset_t).
-    unsafe { arch::syscall4(base_nr::RT_SIGPROCMASK, SIG_BLOCK, &raw const all as usize, &raw mut old as usize, 8) };
+    unsafe { arch::syscall4(nr::RT_SIGPROCMASK, SIG_BLOCK, &raw const all as usize, &raw mut old as usize, 8) };
     old
 }
 
 /// Makes `mask` the calling thread's signal mask.
 pub fn set_signal_mask(mask: u64) {
     // SAFETY: the set is a live 8-byte local.
-    unsafe { arch::syscall4(base_nr::RT_SIGPROCMASK, SIG_SETMASK, &raw const mask as usize, 0, 8) };
+    unsafe { arch::syscall4(nr::RT_SIGPROCMASK, SIG_SETMASK, &raw const mask as usize, 0, 8) };
 }
 
 /// Stops the kernel from clearing (and waking) the calling thread's

@@ -255,6 +255,72 @@ pub fn glibc_program(source: &str, out_name: &str, flags: &[&str], cfg: Config) 
     build_c(c, gcc, "glibc-tests", source, out_name, flags, cfg)
 }
 
+/// A C++ compiler, for the C++ tests: GCC's or Clang's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cxx {
+    Gnu,
+    Clang,
+}
+
+impl Cxx {
+    /// The compiler command for `arch` (clang++ cross-compiles with a
+    /// `--target`, using Debian's aarch64 GCC installation for headers and
+    /// libraries).
+    pub fn command(self, arch: Arch) -> &'static str {
+        match (self, arch) {
+            (Cxx::Gnu, Arch::X86_64) => "g++",
+            (Cxx::Gnu, Arch::Aarch64) => "aarch64-linux-gnu-g++",
+            (Cxx::Clang, Arch::X86_64) => "clang++",
+            (Cxx::Clang, Arch::Aarch64) => "clang++ --target=aarch64-linux-gnu",
+        }
+    }
+
+    /// The Debian packages the command needs.
+    fn packages(self, arch: Arch) -> &'static str {
+        match (self, arch) {
+            (Cxx::Gnu, Arch::X86_64) => "g++",
+            (Cxx::Gnu, Arch::Aarch64) => "g++-aarch64-linux-gnu",
+            (Cxx::Clang, Arch::X86_64) => "clang",
+            (Cxx::Clang, Arch::Aarch64) => "clang, g++-aarch64-linux-gnu",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Cxx::Gnu => "g++",
+            Cxx::Clang => "clang++",
+        }
+    }
+}
+
+/// Compiles a C++ file with crt/crt0-c++ (CXX = `cxx`'s compiler for
+/// `cfg`) and `flags` into target/cxx-tests/CONFIG/OUT, once per test
+/// process.
+pub fn cxx_program(source: &str, out_name: &str, flags: &[&str], cfg: Config, cxx: Cxx) -> PathBuf {
+    let mut c = Command::new(root().join("crt/crt0-c++"));
+    c.envs(cfg.c_env()).env("CXX", cxx.command(cfg.arch()));
+    let what = format!("crt0-c++ with {} (Debian: {})", cxx.name(), cxx.packages(cfg.arch()));
+    check_compiler(cxx.command(cfg.arch()), cxx.packages(cfg.arch()));
+    build_c(c, &what, "cxx-tests", source, out_name, flags, cfg)
+}
+
+/// The same C++ file against glibc and libstdc++ (`-static`, or
+/// `-static-pie`), into target/glibc-cxx-tests/CONFIG/OUT.
+pub fn glibc_cxx_program(source: &str, out_name: &str, flags: &[&str], cfg: Config, cxx: Cxx) -> PathBuf {
+    let mut words = cxx.command(cfg.arch()).split(' ');
+    let mut c = Command::new(words.next().unwrap());
+    c.args(words).arg("-pthread").args((!cfg.pie()).then_some("-static"));
+    check_compiler(cxx.command(cfg.arch()), cxx.packages(cfg.arch()));
+    build_c(c, &format!("{} (Debian: {})", cxx.name(), cxx.packages(cfg.arch())), "glibc-cxx-tests", source, out_name, flags, cfg)
+}
+
+/// Fails with the packages to install when `command`'s program is missing.
+fn check_compiler(command: &str, packages: &str) {
+    let program = command.split(' ').next().unwrap();
+    let found = std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()));
+    assert!(found, "{program} is not installed: the C++ tests need it (Debian: apt-get install {packages}; cargo xtask test installs it)");
+}
+
 /// Runs `compiler -O2 -g -Wall -Werror -o OUT SOURCE FLAGS` (plus
 /// `-static-pie` for static-PIE configurations) into target/DIR/CONFIG/OUT,
 /// once per test process: tests running in parallel share the binary

@@ -1,5 +1,3 @@
-include!("../../linker/link_args.rs");
-
 fn main() {
-    crt0_link_args("../..");
+    crt0_build::link();
 }

@@ -7,18 +7,34 @@ use std::time::{Duration, Instant};
 
 /// Debian packages the tests use besides the real-kernel runner's (crt0_vm::arch): C
 /// compilation and linking, gdb and strace, valgrind's memcheck, qemu-user for the aarch64
-/// configurations and gdb-multiarch to debug them.
-const PACKAGES: [&str; 7] = ["gcc", "binutils", "gdb", "strace", "valgrind", "qemu-user-static", "gdb-multiarch"];
+/// configurations and gdb-multiarch to debug them, git for crt0 as a user's git dependency
+/// (tests/user_project.rs), the C++ compilers for both arches and clang (tests/cxx.rs, the
+/// compiler-wrapper tests), make for a Makefile project built with crt0-cc.
+const PACKAGES: [&str; 12] = [
+    "gcc",
+    "binutils",
+    "gdb",
+    "strace",
+    "valgrind",
+    "qemu-user-static",
+    "gdb-multiarch",
+    "git",
+    "g++",
+    "g++-aarch64-linux-gnu",
+    "clang",
+    "make",
+];
 
 /// The test steps: the library on stable for both host targets, every test of the root
 /// package (all configurations, the real kernels included), then the unit tests of the
 /// workspace members that `cargo test` alone does not run.
-const STEPS: [&[&str]; 5] = [
+const STEPS: [&[&str]; 6] = [
     &["+stable", "build", "--lib"],
     &["+stable", "build", "--lib", "--target", "aarch64-unknown-linux-gnu"],
     &["test"],
     &["test", "-p", "xtask"],
     &["test", "-p", "crt0-vm"],
+    &["test", "-p", "crt0-build"],
 ];
 
 pub fn run(args: Vec<std::ffi::OsString>) -> Result<(), String> {

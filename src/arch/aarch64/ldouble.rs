@@ -3,7 +3,7 @@
 //! `unsigned __int128`), and moves them into v0. In a section of its own,
 //! so a program that does not call it links none of it.
 
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 core::arch::global_asm!(
     ".section .text.strtold,\"ax\",%progbits",
     ".globl strtold",

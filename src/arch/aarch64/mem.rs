@@ -52,7 +52,7 @@ pub unsafe fn copy_forward(dst: *mut u8, src: *const u8, n: usize) {
 /// # Safety
 /// `dst` and `src` must be valid for `n` bytes.
 #[inline(always)]
-#[cfg_attr(test, allow(dead_code))] // used by memmove, which unit tests leave out
+#[cfg_attr(any(test, all(panic = "unwind", not(doc))), allow(dead_code))] // used by memmove, which unit tests leave out
 pub unsafe fn copy_backward(dst: *mut u8, src: *const u8, n: usize) {
     // SAFETY: per the caller, every address touched is in [dst, dst + n) / [src, src + n).
     unsafe {
@@ -90,7 +90,7 @@ pub unsafe fn copy_backward(dst: *mut u8, src: *const u8, n: usize) {
 /// # Safety
 /// `dst` must be valid for `n` bytes.
 #[inline(always)]
-#[cfg_attr(test, allow(dead_code))] // used by memset, which unit tests leave out
+#[cfg_attr(any(test, all(panic = "unwind", not(doc))), allow(dead_code))] // used by memset, which unit tests leave out
 pub unsafe fn fill(dst: *mut u8, byte: u8, n: usize) {
     let pattern = u64::from(byte) * 0x0101_0101_0101_0101; // the byte in all 8 lanes
     // SAFETY: per the caller, every address touched is in [dst, dst + n).

@@ -57,10 +57,10 @@ pub unsafe fn strcmp(a: *const u8, b: *const u8) -> i32 {
     // SAFETY: per the caller.
     unsafe { crate::cstr::compare(a, b) }
 }
-pub use syscalls::{nr, syscall0, syscall1, syscall3, syscall4, syscall6};
+pub use syscalls::{syscall0, syscall1, syscall3, syscall4, syscall6};
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 core::arch::global_asm!(include_str!("../../../crt/aarch64/start.s"));
 
 /// The kernel compares these 4 bytes, placed before every rseq abort handler,
@@ -89,11 +89,25 @@ pub struct Tcb {
 pub const TCB_SIZE: usize = core::mem::size_of::<Tcb>();
 const _: () = assert!(TCB_SIZE == 16, "the AArch64 TLS ABI fixes the TCB at 16 bytes");
 
+/// The main thread's thread pointer, for debuggers that cannot read
+/// TPIDR_EL0: qemu-user's gdb stub (7.2) has no such register, and
+/// crt/crt0-gdb.py then finds the main thread's TLS block and rseq area from
+/// here. (x86_64 debuggers always have `fs_base`: nothing to keep there.)
+#[cfg_attr(not(any(test, all(panic = "unwind", not(doc)))), no_mangle)]
+#[allow(non_upper_case_globals)] // the C name
+static crt0_main_tp: AtomicUsize = AtomicUsize::new(0);
+
+/// Keeps the main thread's thread pointer where a debugger finds it.
+#[inline(always)]
+pub fn note_main_thread_pointer(tp: *mut u8) {
+    crt0_main_tp.store(tp as usize, Relaxed);
+}
+
 /// The stack-protector canary. On aarch64 Linux, gcc's and LLVM's
 /// `-fstack-protector` code loads this global (glibc exports it from the
 /// dynamic linker) rather than a TLS slot, so it is one value for the whole
 /// process. An atomic so that each new thread may store it again safely.
-#[cfg_attr(not(test), no_mangle)]
+#[cfg_attr(not(any(test, all(panic = "unwind", not(doc)))), no_mangle)]
 #[allow(non_upper_case_globals)] // the C name
 pub static __stack_chk_guard: AtomicUsize = AtomicUsize::new(0);
 

@@ -21,14 +21,6 @@ use core::arch::asm;
 
 use crate::percpu::ABORTS;
 
-/// System calls only the per-CPU code makes.
-pub mod nr {
-    pub const OPENAT: usize = 56;
-    pub const CLOSE: usize = 57;
-    pub const SCHED_YIELD: usize = 124;
-    pub const SCHED_GETAFFINITY: usize = 123;
-    pub const MEMBARRIER: usize = 283;
-}
 
 /// log2 of the distance between two slots.
 pub const SLOT_SHIFT: u32 = 7;

@@ -4,27 +4,6 @@
 
 use core::arch::asm;
 
-/// System call numbers (include/uapi/asm-generic/unistd.h, which arm64 uses).
-pub mod nr {
-    pub const READ: usize = 63;
-    pub const WRITE: usize = 64;
-    pub const MMAP: usize = 222;
-    pub const MUNMAP: usize = 215;
-    pub const MPROTECT: usize = 226;
-    pub const BRK: usize = 214;
-    pub const MREMAP: usize = 216;
-    pub const MADVISE: usize = 233;
-    pub const FUTEX: usize = 98;
-    pub const RT_SIGACTION: usize = 134;
-    pub const RT_SIGPROCMASK: usize = 135;
-    pub const GETPID: usize = 172;
-    pub const GETTID: usize = 178;
-    pub const EXIT_GROUP: usize = 94;
-    pub const TGKILL: usize = 131;
-    pub const SCHED_SETAFFINITY: usize = 122;
-    pub const GETCPU: usize = 168;
-    pub const RSEQ: usize = 293;
-}
 
 /// A system call with no argument; returns the raw result (-errno on error).
 ///

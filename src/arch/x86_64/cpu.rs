@@ -10,34 +10,63 @@ bitflags::bitflags! {
     /// means "can run AVX2 code".
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub struct Features: u64 {
+        /// SSE3 (CPUID leaf 1 ECX bit 0).
         const SSE3 = 1 << 0;
+        /// PCLMULQDQ (CPUID leaf 1 ECX bit 1).
         const PCLMULQDQ = 1 << 1;
+        /// SSSE3 (CPUID leaf 1 ECX bit 9).
         const SSSE3 = 1 << 2;
+        /// FMA (CPUID leaf 1 ECX bit 12; needs the OS to save YMM).
         const FMA = 1 << 3;
+        /// CMPXCHG16B (CPUID leaf 1 ECX bit 13).
         const CMPXCHG16B = 1 << 4;
+        /// SSE4.1 (CPUID leaf 1 ECX bit 19).
         const SSE4_1 = 1 << 5;
+        /// SSE4.2 (CPUID leaf 1 ECX bit 20).
         const SSE4_2 = 1 << 6;
+        /// MOVBE (CPUID leaf 1 ECX bit 22).
         const MOVBE = 1 << 7;
+        /// POPCNT (CPUID leaf 1 ECX bit 23).
         const POPCNT = 1 << 8;
+        /// AES (CPUID AES-NI, leaf 1 ECX bit 25).
         const AES = 1 << 9;
+        /// AVX (CPUID leaf 1 ECX bit 28; needs the OS to save YMM).
         const AVX = 1 << 10;
+        /// F16C (CPUID leaf 1 ECX bit 29; needs the OS to save YMM).
         const F16C = 1 << 11;
+        /// RDRAND (CPUID leaf 1 ECX bit 30).
         const RDRAND = 1 << 12;
+        /// BMI1 (CPUID leaf 7 EBX bit 3).
         const BMI1 = 1 << 13;
+        /// AVX2 (CPUID leaf 7 EBX bit 5; needs the OS to save YMM).
         const AVX2 = 1 << 14;
+        /// BMI2 (CPUID leaf 7 EBX bit 8).
         const BMI2 = 1 << 15;
+        /// ERMS (CPUID enhanced REP MOVSB/STOSB, leaf 7 EBX bit 9).
         const ERMS = 1 << 16;
+        /// AVX512F (CPUID leaf 7 EBX bit 16; needs the OS to save ZMM and opmasks).
         const AVX512F = 1 << 17;
+        /// AVX512DQ (CPUID leaf 7 EBX bit 17; needs the OS to save ZMM and opmasks).
         const AVX512DQ = 1 << 18;
+        /// RDSEED (CPUID leaf 7 EBX bit 18).
         const RDSEED = 1 << 19;
+        /// ADX (CPUID leaf 7 EBX bit 19).
         const ADX = 1 << 20;
+        /// SHA (CPUID leaf 7 EBX bit 29).
         const SHA = 1 << 21;
+        /// AVX512BW (CPUID leaf 7 EBX bit 30; needs the OS to save ZMM and opmasks).
         const AVX512BW = 1 << 22;
+        /// AVX512VL (CPUID leaf 7 EBX bit 31; needs the OS to save ZMM and opmasks).
         const AVX512VL = 1 << 23;
+        /// VAES (CPUID leaf 7 ECX bit 9; needs the OS to save YMM).
         const VAES = 1 << 24;
+        /// VPCLMULQDQ (CPUID leaf 7 ECX bit 10; needs the OS to save YMM).
         const VPCLMULQDQ = 1 << 25;
+        /// GFNI (CPUID leaf 7 ECX bit 8).
         const GFNI = 1 << 26;
+        /// FSRM (CPUID fast short REP MOVSB, leaf 7 EDX bit 4).
         const FSRM = 1 << 27;
+        /// LZCNT (CPUID leaf 0x80000001 ECX bit 5).
         const LZCNT = 1 << 28;
     }
 }

@@ -3,7 +3,7 @@
 //! the value's bits in rax:rdx, and loads them onto the x87 stack. In a
 //! section of its own, so a program that does not call it links none of it.
 
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 core::arch::global_asm!(
     ".section .text.strtold,\"ax\",@progbits",
     ".globl strtold",

@@ -4,6 +4,7 @@
 
 use core::arch::asm;
 
+use crate::kernel::nr;
 use crate::tls::Variant;
 
 pub mod cpu;
@@ -16,7 +17,7 @@ pub mod va;
 pub mod valgrind;
 
 // The unit tests keep glibc's memcpy and strcmp (see `mem`).
-#[cfg_attr(test, allow(unused_imports))]
+#[cfg_attr(any(test, all(panic = "unwind", not(doc))), allow(unused_imports))]
 pub use string::{memcpy, strcmp, strlen};
 
 /// `long double`'s significand bits (`LDBL_MANT_DIG`): x87 80-bit extended,
@@ -29,34 +30,17 @@ pub const TININESS_BEFORE_ROUNDING: bool = false;
 
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 core::arch::global_asm!(include_str!("../../../crt/x86_64/start.s"), options(att_syntax));
 
-/// System call numbers (arch/x86/entry/syscalls/syscall_64.tbl).
-pub mod nr {
-    pub const READ: usize = 0;
-    pub const WRITE: usize = 1;
-    pub const MMAP: usize = 9;
-    pub const MUNMAP: usize = 11;
-    pub const MPROTECT: usize = 10;
-    pub const BRK: usize = 12;
-    pub const MREMAP: usize = 25;
-    pub const MADVISE: usize = 28;
-    pub const FUTEX: usize = 202;
-    pub const RT_SIGACTION: usize = 13;
-    pub const RT_SIGPROCMASK: usize = 14;
-    pub const GETPID: usize = 39;
-    pub const GETTID: usize = 186;
-    pub const ARCH_PRCTL: usize = 158;
-    pub const EXIT_GROUP: usize = 231;
-    pub const TGKILL: usize = 234;
-    pub const SCHED_SETAFFINITY: usize = 203;
-    pub const GETCPU: usize = 309;
-    pub const RSEQ: usize = 334;
-}
+
+/// Nothing to keep: debuggers read the thread pointer from `fs_base`
+/// (aarch64 keeps it for qemu-user's gdb stub, which has no TPIDR_EL0).
+#[inline(always)]
+pub fn note_main_thread_pointer(_tp: *mut u8) {}
 
 /// `arch_prctl` code that sets the FS base (asm/prctl.h).
-const ARCH_SET_FS: usize = 0x1002;
+const ARCH_SET_FS: usize = linux_raw_sys::general::ARCH_SET_FS as usize;
 /// AT_HWCAP2 bit the kernel sets when user space may run `wrfsbase` (asm/hwcap2.h).
 const HWCAP2_FSGSBASE: usize = 1 << 1;
 
@@ -298,7 +282,7 @@ pub unsafe fn copy_forward(dst: *mut u8, src: *const u8, n: usize) {
 /// # Safety
 /// `dst` and `src` must be valid for `n` bytes.
 #[inline(always)]
-#[cfg_attr(test, allow(dead_code))] // used by memmove, which unit tests leave out
+#[cfg_attr(any(test, all(panic = "unwind", not(doc))), allow(dead_code))] // used by memmove, which unit tests leave out
 pub unsafe fn copy_backward(dst: *mut u8, src: *const u8, n: usize) {
     // SAFETY: per the caller; std/cld bracket the copy so the ABI's
     // clear direction flag holds again afterwards.
@@ -316,7 +300,7 @@ pub unsafe fn copy_backward(dst: *mut u8, src: *const u8, n: usize) {
 /// # Safety
 /// `dst` must be valid for `n` bytes.
 #[inline(always)]
-#[cfg_attr(test, allow(dead_code))] // used by memset, which unit tests leave out
+#[cfg_attr(any(test, all(panic = "unwind", not(doc))), allow(dead_code))] // used by memset, which unit tests leave out
 pub unsafe fn fill(dst: *mut u8, byte: u8, n: usize) {
     // SAFETY: per the caller.
     unsafe { asm!("rep stosb", inout("rcx") n => _, inout("rdi") dst => _, in("al") byte, options(nostack, preserves_flags)) };

@@ -19,14 +19,6 @@ use core::arch::asm;
 
 use crate::percpu::ABORTS;
 
-/// System calls only the per-CPU code makes.
-pub mod nr {
-    pub const OPENAT: usize = 257;
-    pub const CLOSE: usize = 3;
-    pub const SCHED_YIELD: usize = 24;
-    pub const SCHED_GETAFFINITY: usize = 204;
-    pub const MEMBARRIER: usize = 324;
-}
 
 /// log2 of the distance between two slots.
 pub const SLOT_SHIFT: u32 = 7;

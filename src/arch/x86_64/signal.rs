@@ -2,7 +2,7 @@
 //! from a handler through `sa_restorer`, which must be given (SA_RESTORER).
 
 /// `sa_flags` bit saying `sa_restorer` is set.
-pub const SA_RESTORER: usize = 0x0400_0000;
+pub const SA_RESTORER: usize = linux_raw_sys::general::SA_RESTORER as usize;
 
 /// The return address of every handler: rt_sigreturn(2), which restores
 /// the registers the kernel saved on the signal frame. No frame of its

@@ -1,24 +1,17 @@
 //! Starting and ending threads on x86_64: the clone trampoline, and the
 //! last instructions of a detached thread, which unmap its own stack.
 // Unit tests build no threads (`thread::launch` is for real programs only).
-#![cfg_attr(test, allow(dead_code))]
+#![cfg_attr(any(test, all(panic = "unwind", not(doc))), allow(dead_code))]
 
 use core::arch::asm;
 
-/// The system calls only threads use (arch/x86/entry/syscalls/syscall_64.tbl).
-pub mod nr {
-    pub const CLONE: usize = 56;
-    pub const EXIT: usize = 60;
-    pub const FUTEX: usize = 202;
-    pub const SET_TID_ADDRESS: usize = 218;
-    pub const MPROTECT: usize = 10;
-    pub const SCHED_YIELD: usize = 24;
-}
+use crate::kernel::nr;
+
 
 // crt0_thread_clone(flags, stack, tid, tls): the parent gets the child's
 // tid (or -errno) back; the child starts on `stack`, where the caller left
 // the entry point and its argument, and never returns here.
-#[cfg(not(test))]
+#[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
 core::arch::global_asm!(
     // A section of its own, so that programs without threads drop it.
     "    .section .text.crt0_thread_clone, \"ax\", @progbits",
@@ -73,7 +66,7 @@ pub unsafe fn unmap_and_exit(addr: *mut u8, len: usize) -> ! {
             exit = const nr::EXIT,
             in("rdi") addr,
             in("rsi") len,
-            in("eax") super::nr::MUNMAP,
+            in("eax") crate::syscall::nr::MUNMAP,
             options(noreturn, nostack)
         )
     }
