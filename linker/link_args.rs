@@ -27,9 +27,29 @@ fn crt0_link_args(crt0_dir: &str) {
         // it, `*-none-pie.json`.
         println!("cargo:rerun-if-env-changed=CRT0_STATIC_PIE");
         let pie = std::env::var("CRT0_STATIC_PIE").as_deref() == Ok("1");
-        let link: &[&str] = if pie { &["-static-pie", "-Wl,-e,_start_pie"] } else { &["-static"] };
+        let link: &[&str] = match pie {
+            false => &["-static"],
+            true if crt0_driver_knows_static_pie() => &["-static-pie", "-Wl,-e,_start_pie"],
+            // GCC 12 for riscv64 turns -static-pie into a PIE that asks for
+            // a dynamic linker: pass what the others pass for it, except
+            // `-z text`, which binutils 2.40 fails for riscv64 when it
+            // leaves R_RISCV_NONE entries (offset 0, in the read-only
+            // segment) for TLS GOT slots it resolved itself; crt0 skips them.
+            true => &["-static", "-Wl,-pie,--no-dynamic-linker", "-Wl,-e,_start_pie"],
+        };
         for arg in ["-nostartfiles", "-nostdlib"].iter().chain(link) {
             println!("cargo:rustc-link-arg-bins={arg}");
         }
+    }
+}
+
+/// Whether the C compiler driver cargo links with (`RUSTC_LINKER`, else
+/// `cc`) links `-static-pie` as a static PIE, which its link spec says by
+/// passing `--no-dynamic-linker` for it.
+fn crt0_driver_knows_static_pie() -> bool {
+    let linker = std::env::var("RUSTC_LINKER").unwrap_or_else(|_| "cc".into());
+    match std::process::Command::new(&linker).arg("-dumpspecs").output() {
+        Ok(out) => String::from_utf8_lossy(&out.stdout).contains("--no-dynamic-linker"),
+        Err(_) => true, // not a gcc: let it say what it makes of -static-pie
     }
 }

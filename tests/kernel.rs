@@ -51,11 +51,13 @@ fn expect(cfg: Config, kernel: &Kernel) -> Expect {
         _ => (33, 64, 33, 33),
     };
     // x86_64: after the 64-byte TCB and crt0's 16 bytes, rounded up to the area's alignment;
-    // aarch64: just below the 16-byte TCB, at the area's alignment.
+    // aarch64: just below the 16-byte TCB at TP, at the area's alignment; riscv64: below the
+    // 16-byte TCB that ends at TP, so one alignment further down.
     let align = at_align.max(32) as isize;
     let rseq_offset = match cfg.arch() {
         Arch::X86_64 => (80 + align - 1) / align * align,
         Arch::Aarch64 => -align,
+        Arch::Riscv64 => -2 * align,
     };
     Expect { at_feature_size, at_align, len, rseq_size, rseq_offset, extended: at_feature_size != 0, strict: kernel.series() >= (7, 0) }
 }
@@ -88,11 +90,7 @@ const GROUPS: &[Group] = &[
 
 /// Boots `suite`'s kernel for `cfg`'s architecture, runs every group and checks it all.
 fn check(cfg: Config, suite: &str) {
-    let arch = match cfg.arch() {
-        Arch::X86_64 => "x86_64",
-        Arch::Aarch64 => "aarch64",
-    };
-    let kernel = crt0_vm::pins::find(arch, suite).unwrap_or_else(|e| panic!("{e}"));
+    let kernel = crt0_vm::pins::find(cfg.arch().name(), suite).unwrap_or_else(|e| panic!("{e}"));
     let boot = Boot { cfg, kernel, expect: expect(cfg, kernel) };
     let mut programs = Programs::new();
     let mut children = Vec::new();
@@ -289,12 +287,7 @@ fn check_consumers(_: &Boot, out: &str) {
 const IMAGE_CHILDREN: [&str; 6] = ["@image:1", "@image:2", "@pie_c:1", "@pie_c:2", "@pie_c_pie:1", "@pie_c_pie:2"];
 
 fn image_programs(cfg: Config) -> Programs {
-    let pie = match cfg.base() {
-        Config::X86_64None => Config::X86_64NonePie,
-        Config::Aarch64Host => Config::Aarch64HostPie,
-        Config::Aarch64None => Config::Aarch64NonePie,
-        _ => Config::X86_64HostPie,
-    };
+    let pie = cfg.pie_variant();
     vec![
         (rust("image", cfg), "image"),
         (c_program("tests/c/pie.c", "pie", &[], cfg), "pie_c"),
@@ -501,7 +494,7 @@ fn the_matrix_covers_every_configuration_and_kernel() {
         assert!(MATRIX.contains(&(cfg, "unstable")), "{} is not booted on the newest kernel", cfg.name());
     }
     for k in crt0_vm::pins::all() {
-        let arch = if k.arch.name == "x86_64" { Arch::X86_64 } else { Arch::Aarch64 };
+        let arch = Arch::from_name(k.arch.name);
         assert!(MATRIX.iter().any(|(c, s)| c.arch() == arch && *s == k.suite), "{} is booted by no test", k.describe());
     }
 }

@@ -105,7 +105,9 @@ for_each_config! {
         assert!(if cfg.native() { cpu >= 0 } else { cpu == -2 }, "{cpu}");
         // x86_64: gcc's __builtin_cpu_supports("sse2") inside the resolver;
         // aarch64: glibc's resolver arguments (hwcap with _IFUNC_ARG_HWCAP,
-        // then the __ifunc_arg_t), checked for ASIMD and the struct's size.
+        // then the __ifunc_arg_t), checked for ASIMD and the struct's size;
+        // riscv64: AT_HWCAP with I, a working __riscv_hwprobe (ENOSYS
+        // under qemu-user 7.2), NULL.
         assert_eq!(r.value("add=", "add"), "5", "the resolver saw the CPU feature");
         assert_eq!(r.value("add=", "resolver_owner"), "1");
         assert_eq!(r.value("rseq_size", "rseq_flags"), "0");

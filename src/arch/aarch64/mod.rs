@@ -47,6 +47,9 @@ pub struct Tcb {
 /// Size of the TCB; the TLS block follows it, crt0's per-thread data and
 /// the rseq area sit below the thread pointer.
 pub const TCB_SIZE: usize = core::mem::size_of::<Tcb>();
+/// Where the TCB starts relative to the thread pointer: at it, so the TLS
+/// block starts at `TP + round_up(16, p_align)`.
+pub const TCB_OFFSET: isize = 0;
 const _: () = assert!(TCB_SIZE == 16, "the AArch64 TLS ABI fixes the TCB at 16 bytes");
 
 /// The stack-protector canary. On aarch64 Linux, gcc's and LLVM's

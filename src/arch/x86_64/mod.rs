@@ -75,6 +75,8 @@ pub struct Tcb {
 
 /// Size of the TCB; the runtime's per-thread data follows it.
 pub const TCB_SIZE: usize = core::mem::size_of::<Tcb>();
+/// Where the TCB starts relative to the thread pointer: at it (`%fs:0`).
+pub const TCB_OFFSET: isize = 0;
 
 /// Fills the TCB at `tp` for a new thread. Only the non-zero fields are
 /// written: the TCB lives in a fresh, zero-filled allocation.
