@@ -1,6 +1,11 @@
 //! argc, argv and envp: read once from the initial stack, then offered as a
 //! Rust API. Nothing here allocates or makes a system call.
 //!
+//! The environment is C's `environ` (also named `__environ` and
+//! `_environ`, as in glibc): phase 1 points it at the kernel's envp, and
+//! from then on it is the program's to replace (`setenv`, `putenv`, or an
+//! assignment). `var` and `vars` read it, as `getenv` does.
+//!
 //! The kernel lays the stack out as (System V ABI, "Process Initialization"):
 //! `argc, argv[0..argc], NULL, envp[0..], NULL, auxv pairs..., AT_NULL`.
 
@@ -11,9 +16,44 @@ use crate::settings;
 
 static ARGC: AtomicUsize = AtomicUsize::new(0);
 static ARGV: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
-static ENVP: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
-/// One past the last envp entry (its NULL terminator).
-static ENV_END: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
+
+/// `char **environ`: the environment, a NULL-terminated array of
+/// `NAME=value` strings.
+#[cfg(not(test))]
+#[no_mangle]
+#[used]
+pub static mut __environ: *mut *mut c_char = core::ptr::null_mut();
+// `environ` and `_environ`: other names of the same object, as in glibc.
+#[cfg(not(test))]
+core::arch::global_asm!(
+    ".globl environ",
+    ".type environ, STT_OBJECT",
+    ".set environ, __environ",
+    ".globl _environ",
+    ".type _environ, STT_OBJECT",
+    ".set _environ, __environ",
+);
+// The unit tests run under glibc, which has its own.
+#[cfg(test)]
+#[allow(non_upper_case_globals)]
+static mut __environ: *mut *mut c_char = core::ptr::null_mut();
+
+/// The current `environ`.
+pub fn environ() -> *mut *mut c_char {
+    // SAFETY: a plain read of a pointer-sized static.
+    unsafe { __environ }
+}
+
+/// Replaces `environ` (setenv and friends).
+///
+/// # Safety
+/// `env` is null or a NULL-terminated array of NUL-terminated strings
+/// that outlives its use as the environment.
+pub unsafe fn set_environ(env: *mut *mut c_char) {
+    // SAFETY: a plain write of a pointer-sized static; C's environment is
+    // not synchronised either.
+    unsafe { __environ = env };
+}
 
 /// The pieces of the initial stack, as pointers into it.
 #[derive(Clone, Copy, Debug)]
@@ -68,8 +108,8 @@ pub unsafe fn init(sp: *const usize) -> InitialStack {
     let stack = unsafe { parse(sp, |entry| settings::from_env(entry)) };
     ARGC.store(stack.argc, Relaxed);
     ARGV.store(stack.argv, Relaxed);
-    ENVP.store(stack.envp, Relaxed);
-    ENV_END.store(stack.env_end, Relaxed);
+    // SAFETY: the kernel's envp lives as long as the process.
+    unsafe { set_environ(stack.envp.cast()) };
     stack
 }
 
@@ -80,11 +120,18 @@ pub fn argv() -> &'static [*const c_char] {
     unsafe { slice(ARGV.load(Relaxed), ARGC.load(Relaxed)) }
 }
 
-/// The raw `envp` array (without its NULL terminator).
+/// The current environment array, `environ` (without its NULL terminator).
 pub fn envp() -> &'static [*const c_char] {
-    let (start, end) = (ENVP.load(Relaxed), ENV_END.load(Relaxed));
-    // SAFETY: as for argv; end is start plus the number of entries.
-    unsafe { slice(start, end.offset_from(start) as usize) }
+    let start = environ().cast::<*const c_char>();
+    let mut n = 0;
+    // SAFETY: environ is null or a NULL-terminated array that, as C's
+    // environment, stays valid while the program uses it.
+    unsafe {
+        while !start.is_null() && !(*start.add(n)).is_null() {
+            n += 1;
+        }
+        slice(start, n)
+    }
 }
 
 /// # Safety
@@ -122,7 +169,7 @@ impl Args {
     /// Argument `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<&'static CStr> {
         // SAFETY: every argv entry is a NUL-terminated string the kernel copied.
-        self.argv.get(i).map(|&p| unsafe { CStr::from_ptr(p) })
+        self.argv.get(i).map(|&p| unsafe { crate::cstr::c_str(p) })
     }
     /// The raw pointers, as `main` receives them.
     pub fn as_ptrs(&self) -> &'static [*const c_char] {
@@ -131,7 +178,7 @@ impl Args {
     /// An iterator over the arguments.
     pub fn iter(&self) -> impl Iterator<Item = &'static CStr> + 'static {
         // SAFETY: as in `get`.
-        self.argv.iter().map(|&p| unsafe { CStr::from_ptr(p) })
+        self.argv.iter().map(|&p| unsafe { crate::cstr::c_str(p) })
     }
 }
 
@@ -141,7 +188,7 @@ impl IntoIterator for Args {
     fn into_iter(self) -> Self::IntoIter {
         fn cstr(p: &*const c_char) -> &'static CStr {
             // SAFETY: as in `Args::get`.
-            unsafe { CStr::from_ptr(*p) }
+            unsafe { crate::cstr::c_str(*p) }
         }
         self.argv.iter().map(cstr as fn(&*const c_char) -> &'static CStr)
     }
@@ -164,13 +211,13 @@ pub fn var(name: &str) -> Option<&'static CStr> {
 pub fn vars() -> impl Iterator<Item = (&'static [u8], &'static CStr)> {
     envp().iter().filter_map(|&p| {
         // SAFETY: every envp entry is a NUL-terminated string.
-        let entry = unsafe { CStr::from_ptr(p) };
+        let entry = unsafe { crate::cstr::c_str(p) };
         let bytes = entry.to_bytes();
         let (name, value) = split_entry(bytes);
         value?;
         // The value is the tail of the same C string, so it is NUL-terminated.
         // SAFETY: name.len() + 1 <= bytes.len(), inside the string.
-        let v = unsafe { CStr::from_ptr(p.add(name.len() + 1)) };
+        let v = unsafe { crate::cstr::c_str(p.add(name.len() + 1)) };
         Some((name, v))
     })
 }

@@ -1,5 +1,6 @@
 //! Leaving the process: `exit` runs the atexit handlers (last registered
-//! first), then `.fini_array` in reverse, then `_fini`, then exit_group.
+//! first), then `.fini_array` in reverse, then `_fini`, then flushes stdio
+//! (when the program used it), then exit_group.
 //! Each handler and finaliser is taken before it is called, so an `exit`
 //! from inside one continues with the rest instead of starting over.
 
@@ -141,6 +142,20 @@ pub(crate) fn run_first_at_exit(f: fn()) {
     REGISTERED.fetch_add(1, Relaxed);
 }
 
+/// What `exit` runs last, after the finalisers: stdio's flush of every
+/// stream, set the first time a stream is used (0 until then), so that
+/// programs without stdio link none of it.
+static LAST: AtomicUsize = AtomicUsize::new(0);
+
+/// Makes `exit` run `f` after the atexit handlers and `.fini_array` (glibc
+/// flushes stdio there, so handlers and destructors may still print).
+#[cfg(not(test))]
+pub(crate) fn run_last_at_exit(f: fn()) {
+    LAST.store(f as *const () as usize, Relaxed);
+    // Counted as a handler, so that `exit` leaves its fast path.
+    REGISTERED.fetch_add(1, Relaxed);
+}
+
 fn pop() -> Option<Handler> {
     if REGISTERED.load(Relaxed) == 0 {
         return None;
@@ -183,6 +198,11 @@ fn run_exit_sequence(status: i32) -> ! {
     let fini = linker::fini_array();
     if !fini.is_empty() || linker::fini_fn().is_some() {
         run_finalisers(fini.as_slice());
+    }
+    let last = LAST.swap(0, Relaxed);
+    if last != 0 {
+        // SAFETY: only `run_last_at_exit` stores, and it stores a `fn()`.
+        unsafe { core::mem::transmute::<usize, fn()>(last)() };
     }
     trace::phase("exit", |l| {
         l.int("status", status as i64).num("fini_array", fini.as_slice().len());

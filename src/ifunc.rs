@@ -112,6 +112,12 @@ pub fn cpuid_runs() -> u32 {
     CPUID_RUNS.load(Relaxed)
 }
 
+/// Counts `n` CPUIDs run outside [`Cpu`] (the string functions' own check).
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+pub(crate) fn count_cpuid_runs(n: u32) {
+    CPUID_RUNS.fetch_add(n, Relaxed);
+}
+
 /// One entry of the `crt0_resolvers` section: resolves one [`ifunc!`](crate::ifunc!) function.
 #[repr(transparent)]
 pub struct Resolver(pub fn());

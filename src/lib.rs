@@ -5,6 +5,7 @@
 //! Rust and from C.
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
+#![cfg_attr(feature = "c-variadic", feature(c_variadic))]
 
 // Per-CPU structures allocate their slots (`percpu`).
 extern crate alloc;
@@ -19,10 +20,16 @@ mod arch;
 
 pub mod args;
 pub mod auxv;
+#[cfg_attr(test, allow(dead_code))]
+pub(crate) mod cstr;
 pub mod elf;
 pub mod entry;
+#[cfg_attr(test, allow(dead_code))]
+pub(crate) mod error_text;
 pub mod exit;
 pub mod fatal;
+#[cfg_attr(test, allow(dead_code))]
+pub(crate) mod float;
 #[cfg(not(test))]
 pub mod fork;
 #[cfg(test)]
@@ -34,6 +41,8 @@ pub mod io;
 mod linker;
 pub mod mem;
 pub mod percpu;
+#[cfg_attr(test, allow(dead_code))]
+pub(crate) mod printf;
 pub mod reloc;
 #[cfg(not(test))]
 mod relro;

@@ -36,33 +36,30 @@ static TRACE: Flag = Flag::new(false);
 static RSEQ_OFF: Flag = Flag::new(false);
 
 /// Looks at one environment entry. Costs one byte comparison for entries
-/// that do not start with `C`, keeping phase 1 cheap in large environments.
+/// that do not start with `C`, and a few for the rest: no entry's length is
+/// measured unless it is one of crt0's settings, keeping phase 1 cheap in
+/// large environments.
 ///
 /// # Safety
 /// `entry` must be a NUL-terminated string; phase 1 only (see [`Flag`]).
 pub unsafe fn from_env(entry: *const c_char) {
-    // SAFETY: the string has at least its NUL byte.
     // (As bytes: c_char is signed on x86_64, unsigned on aarch64.)
-    if unsafe { entry.cast::<u8>().read() } != b'C' {
+    let entry = entry.cast::<u8>();
+    // SAFETY: the string has at least its NUL byte.
+    if unsafe { entry.read() } != b'C' {
         return;
     }
-    // SAFETY: NUL-terminated, per the caller.
-    let bytes = unsafe { core::ffi::CStr::from_ptr(entry) }.to_bytes();
-    // SAFETY: phase 1, per the caller.
-    unsafe { apply(bytes) };
-}
-
-/// Applies a `NAME=value` entry if it is one of crt0's settings.
-///
-/// # Safety
-/// Phase 1 only (see [`Flag`]).
-unsafe fn apply(entry: &[u8]) {
-    // SAFETY: phase 1, per the caller.
-    unsafe {
-        match crate::args::split_entry(entry) {
-            (b"CRT0_TRACE", Some(v)) => TRACE.set(!v.is_empty() && v != b"0"),
-            (b"CRT0_RSEQ", Some(v)) => RSEQ_OFF.set(v == b"0"),
-            _ => {}
+    for (name, flag) in [(&b"CRT0_TRACE="[..], &TRACE), (&b"CRT0_RSEQ="[..], &RSEQ_OFF)] {
+        // SAFETY: the comparison stops at the first difference, at the
+        // latest at the entry's NUL, which differs from every name byte.
+        let matches = name.iter().enumerate().all(|(i, &c)| unsafe { entry.add(i).read() } == c);
+        if matches {
+            // SAFETY: NUL-terminated, per the caller; the value follows the `=`.
+            let value = unsafe { crate::cstr::bytes(entry.add(name.len()).cast()) };
+            let on = if core::ptr::eq(flag, &RSEQ_OFF) { value == b"0" } else { !value.is_empty() && value != b"0" };
+            // SAFETY: phase 1, per the caller.
+            unsafe { flag.set(on) };
+            return;
         }
     }
 }

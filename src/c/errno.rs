@@ -12,6 +12,12 @@ pub extern "C" fn __errno_location() -> *mut c_int {
     unsafe { &raw mut (*tls::thread_data()).errno }
 }
 
+/// The calling thread's `errno`.
+pub(crate) fn get() -> c_int {
+    // SAFETY: as in `__errno_location`.
+    unsafe { *__errno_location() }
+}
+
 /// Stores `e` in the calling thread's `errno`.
 pub(crate) fn set_errno(e: syscall::Errno) {
     // SAFETY: as in `__errno_location`.

@@ -7,14 +7,19 @@
 //! heap (`heap::c_api`), threads (`thread::pthread`), per-CPU operations
 //! (`percpu::c_api`) and the memory functions (`mem`).
 
+mod assert;
 mod auxv;
 mod crt0;
+mod ctype;
 mod dlfcn;
-mod env;
+pub(crate) mod env;
 pub(crate) mod errno;
 mod fd;
 pub(crate) mod fortify;
 mod fs;
+mod getopt;
+mod malloc;
+mod math;
 mod mman;
 mod poll;
 mod process;
@@ -22,7 +27,9 @@ mod process_fork;
 mod pthread;
 mod sched;
 mod signal;
-mod stdlib;
+mod stdio;
+pub(crate) mod stdlib;
+pub(crate) mod string;
 mod sysconf;
 mod time;
 mod unistd;

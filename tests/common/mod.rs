@@ -727,3 +727,26 @@ pub const AT_RANDOM: u64 = 25;
 pub const AT_HWCAP2: u64 = 26;
 pub const AT_RSEQ_FEATURE_SIZE: u64 = 27;
 pub const AT_RSEQ_ALIGN: u64 = 28;
+
+/// A test for the configurations the C library's differential tests run
+/// on: a fixed-address and a static-PIE one per architecture, each arch's
+/// freestanding target once (crt0-cc links C programs with the compiler's
+/// own linker, so x86_64-host-gnu-ld would repeat x86_64-host).
+#[macro_export]
+macro_rules! for_libc_configs {
+    ($($item:tt)*) => {
+        $crate::config_tests! {
+            [x86_64_host => X86_64Host, x86_64_none_pie => X86_64NonePie,
+             aarch64_host_pie => Aarch64HostPie, aarch64_none => Aarch64None]
+            $($item)*
+        }
+    };
+}
+
+/// A scratch directory of the test's own under target/, for files the
+/// C programs create.
+pub fn scratch(what: &str, cfg: Config) -> PathBuf {
+    let dir = root().join("target").join("scratch").join(format!("{what}-{}-{}", cfg.name(), std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

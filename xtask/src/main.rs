@@ -10,6 +10,7 @@ mod child;
 mod heap;
 mod hostile;
 mod kernels;
+mod libc;
 mod malloc;
 mod measure;
 mod mutex;
@@ -35,7 +36,7 @@ usage:
       everything side by side in one run: start-up rows (floor, glibc, musl, origin, crt0;
       static and static-PIE) with size, syscalls, instructions, minor page faults and wall
       time against the floor (N round-robin rounds, default 3000; --quick 300), the scaling
-      series for every runtime, then percpu, threads, malloc and mutex; writes BENCHMARKS.md,
+      series for every runtime, then percpu, threads, malloc, mutex and libc; writes BENCHMARKS.md,
       README-bench-section.md and bench/*.svg into DIR (default docs/; --quick:
       target/bench-docs/)
   xtask measure [--env K=V ...] [--expect TEXT] [--argv0 NAME] BINARY [ARGS...]
@@ -47,6 +48,11 @@ usage:
   xtask malloc [--runs N]
       crt0's heap against glibc's and musl's malloc on the workloads of
       xtask/programs/malloc_bench.c, built into target/bench/ (default N 7 interleaved runs)
+  xtask libc [--runs N] [--only NAME]
+      crt0's C library against glibc's and musl's: printf/snprintf of integers, strings and
+      floats, memcpy/strlen/strcmp at 16 bytes to 64 KiB (xtask/programs/libc_bench.c, built
+      into target/bench/); CPU-time medians of N interleaved runs (default 11); --only: the
+      workloads whose name starts with NAME (memcpy, snprintf, ...)
   xtask heap [--quick] [--runs N] [--out DIR]
       the allocation-pattern suite: the workloads of xtask/programs/heap/ built for glibc,
       musl and crt0, N interleaved rounds (default 5; --quick: small sizes, 1 round), CPU
@@ -84,6 +90,7 @@ fn main() -> ExitCode {
         Some("measure") => measure(args.collect()),
         Some("startup") => startup(args.collect()),
         Some("malloc") => malloc(args.collect()),
+        Some("libc") => libc_bench(args.collect()),
         Some("heap") => heap(args.collect()),
         Some("heap-mixed-std") => heap::mixed_std(args.collect()),
         Some("percpu") => percpu(args.collect()),
@@ -162,6 +169,22 @@ fn malloc(args: Vec<OsString>) -> Result<(), String> {
         }
     }
     malloc::run(&opts).map_err(|e| e.to_string())
+}
+
+fn libc_bench(args: Vec<OsString>) -> Result<(), String> {
+    let mut opts = libc::Options { runs: 11, only: None };
+    let mut rest = args.into_iter();
+    while let Some(a) = rest.next() {
+        if a == "--runs" {
+            opts.runs = positive(rest.next(), "--runs")?;
+        } else if a == "--only" {
+            let name = rest.next().and_then(|n| n.into_string().ok()).ok_or("--only needs a workload name")?;
+            opts.only = Some(name);
+        } else {
+            return Err(format!("unknown libc option {a:?}\n{USAGE}"));
+        }
+    }
+    libc::run(&opts).map_err(|e| e.to_string())
 }
 
 fn heap(args: Vec<OsString>) -> Result<(), String> {

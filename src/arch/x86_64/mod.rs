@@ -9,8 +9,24 @@ use crate::tls::Variant;
 pub mod cpu;
 pub mod percpu;
 pub mod signal;
+mod string;
+mod ldouble;
 pub mod thread;
+pub mod va;
 pub mod valgrind;
+
+// The unit tests keep glibc's memcpy and strcmp (see `mem`).
+#[cfg_attr(test, allow(unused_imports))]
+pub use string::{memcpy, strcmp, strlen};
+
+/// `long double`'s significand bits (`LDBL_MANT_DIG`): x87 80-bit extended,
+/// with an explicit integer bit.
+pub const LDBL_MANT_DIG: u32 = 64;
+
+/// Whether a result counts as tiny (an underflow, ERANGE from strtod)
+/// by its value before rounding: glibc decides after rounding (x86, as glibc configures it).
+pub const TININESS_BEFORE_ROUNDING: bool = false;
+
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
 #[cfg(not(test))]

@@ -2,7 +2,7 @@
 //!
 //! It measures start-up (`startup`'s figures plus minor page faults, for the floor, glibc,
 //! musl, origin and crt0, static and static-PIE), the scaling series (`hostile`'s programs,
-//! for every runtime that has the feature), then runs `percpu`, `threads`, `malloc` and `mutex`.
+//! for every runtime that has the feature), then runs `percpu`, `threads`, `malloc`, `mutex` and `libc`.
 
 mod doc;
 mod faults;

@@ -1,5 +1,5 @@
 //! The run-time comparisons that have commands of their own (`percpu`, `threads`, `malloc`,
-//! `mutex`):
+//! `mutex`, `libc`):
 //! the bench runs each as a child xtask and keeps the Markdown it prints, so each command
 //! stays the one place its benchmark is defined.
 
@@ -14,12 +14,13 @@ pub struct Section {
 }
 
 pub fn run(quick: bool) -> Vec<Section> {
-    let jobs: [(&str, &str, &[&str], &[&str]); 4] = [
+    let jobs: [(&str, &str, &[&str], &[&str]); 5] = [
         // The percpu stress run checks correctness, not speed: not part of the bench.
         ("rseq fast paths", "percpu", &["--runs", "1", "--rounds", "3", "--batch", "1000000", "--stress-iters", "0"], &["--runs", "5", "--stress-iters", "0"]),
         ("Thread create + join against glibc", "threads", &["--runs", "3", "--threads", "2000"], &["--runs", "11"]),
         ("The heap against glibc and musl", "malloc", &["--runs", "1"], &["--runs", "7"]),
         ("pthread mutexes against glibc and musl", "mutex", &["--runs", "3"], &["--runs", "21"]),
+        ("The C library against glibc and musl", "libc", &["--runs", "1"], &["--runs", "11"]),
     ];
     jobs.iter()
         .map(|&(title, cmd, quick_args, full_args)| {
