@@ -13,14 +13,56 @@ use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use crate::tls::Variant;
 
 pub mod cpu;
+mod ldouble;
 mod mem;
 pub mod percpu;
 pub mod signal;
 mod syscalls;
 pub mod thread;
+pub mod va;
 pub mod valgrind;
 
+/// `long double`'s significand bits (`LDBL_MANT_DIG`): IEEE binary128,
+/// computed in software (no RISC-V extension in RV64GC has it).
+pub const LDBL_MANT_DIG: u32 = 113;
+
+/// Whether a result counts as tiny (an underflow, ERANGE from strtod) by
+/// its value before rounding: no, RISC-V detects tininess after rounding
+/// (the unprivileged ISA, F extension), and glibc follows it for riscv.
+pub const TININESS_BEFORE_ROUNDING: bool = false;
+
 pub use mem::{copy_backward, copy_forward, fill};
+
+/// `memcpy`, returning `dst`: the word copy loop.
+///
+/// # Safety
+/// As memcpy.
+#[inline(always)]
+pub unsafe fn memcpy(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
+    // SAFETY: per the caller.
+    unsafe { copy_forward(dst, src, n) };
+    dst
+}
+
+/// `strlen`: the portable word-at-a-time scan.
+///
+/// # Safety
+/// `s` is NUL-terminated.
+#[inline(always)]
+pub unsafe fn strlen(s: *const u8) -> usize {
+    // SAFETY: per the caller.
+    unsafe { crate::cstr::span_until(s, 0) }
+}
+
+/// `strcmp`: the portable word-at-a-time comparison.
+///
+/// # Safety
+/// Both NUL-terminated.
+#[inline(always)]
+pub unsafe fn strcmp(a: *const u8, b: *const u8) -> i32 {
+    // SAFETY: per the caller.
+    unsafe { crate::cstr::compare(a, b) }
+}
 pub use syscalls::{nr, syscall0, syscall1, syscall3, syscall4, syscall6};
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
