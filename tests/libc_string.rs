@@ -28,14 +28,15 @@ for_libc_configs! {
     // fflush (fflush(NULL) flushes each stream with fflush).
     fn no_c_function_calls_itself(cfg: Config) {
         c_program("tests/c/libc/strings.c", "strings", &[], cfg);
-        let target = match (cfg.arch(), cfg.freestanding(), cfg.pie()) {
-            (Arch::X86_64, false, _) => "x86_64-unknown-linux-gnu",
-            (Arch::Aarch64, false, _) => "aarch64-unknown-linux-gnu",
-            (Arch::X86_64, true, pie) => if pie { "x86_64-none-pie" } else { "x86_64-none" },
-            (Arch::Aarch64, true, pie) => if pie { "aarch64-none-pie" } else { "aarch64-none" },
+        let target = match (cfg.freestanding(), cfg.pie()) {
+            (false, _) => cfg.cargo_target().0.to_string(),
+            (true, pie) => format!("{}-none{}", cfg.arch().name(), if pie { "-pie" } else { "" }),
         };
         let archive = root().join("target/crt0-cc").join(target).join("release/link/libcrt0.a");
-        let objdump = if cfg.arch() == Arch::Aarch64 { "aarch64-linux-gnu-objdump" } else { "objdump" };
+        let objdump = match cfg.arch() {
+            Arch::X86_64 => "objdump".to_string(),
+            a => format!("{}-linux-gnu-objdump", a.name()),
+        };
         let out = std::process::Command::new(objdump).args(["-dr", "--no-show-raw-insn"]).arg(&archive).output().unwrap();
         assert!(out.status.success(), "{objdump} {}: {}", archive.display(), String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8(out.stdout).unwrap();

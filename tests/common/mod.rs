@@ -153,7 +153,7 @@ impl Config {
     }
 
     /// cargo's `--target` and the folder it puts the binaries in.
-    fn cargo_target(self) -> (&'static str, &'static str) {
+    pub fn cargo_target(self) -> (&'static str, &'static str) {
         match self {
             Config::X86_64Host | Config::X86_64HostGnuLd | Config::X86_64HostPie => {
                 ("x86_64-unknown-linux-gnu", "x86_64-unknown-linux-gnu")

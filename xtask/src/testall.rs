@@ -5,17 +5,19 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// Debian packages the tests use besides the real-kernel runner's (crt0_vm::arch): C
-/// compilation and linking, gdb and strace, valgrind's memcheck, qemu-user for the aarch64
+/// Debian packages the tests use besides the real-kernel runner's (crt0_vm::arch, which
+/// brings each architecture's cross gcc, qemu-system and firmware): C compilation and
+/// linking, gdb and strace, valgrind's memcheck, qemu-user for the aarch64 and riscv64
 /// configurations and gdb-multiarch to debug them.
 const PACKAGES: [&str; 7] = ["gcc", "binutils", "gdb", "strace", "valgrind", "qemu-user-static", "gdb-multiarch"];
 
 /// The test steps: the library on stable for both host targets, every test of the root
 /// package (all configurations, the real kernels included), then the unit tests of the
 /// workspace members that `cargo test` alone does not run.
-const STEPS: [&[&str]; 5] = [
+const STEPS: [&[&str]; 6] = [
     &["+stable", "build", "--lib"],
     &["+stable", "build", "--lib", "--target", "aarch64-unknown-linux-gnu"],
+    &["+stable", "build", "--lib", "--target", "riscv64gc-unknown-linux-gnu"],
     &["test"],
     &["test", "-p", "xtask"],
     &["test", "-p", "crt0-vm"],
@@ -110,14 +112,17 @@ fn installed(package: &str) -> bool {
         .is_ok_and(|o| o.stdout.starts_with(b"ii"))
 }
 
-/// rust-src for build-std (the `*-none` targets) on the pinned nightly, and the aarch64
-/// host target on nightly and stable. Both commands are additive: they never replace a
-/// toolchain.
+/// rust-src for build-std (the `*-none` targets) on the pinned nightly, the aarch64 host
+/// target on nightly and stable, and the riscv64 one on stable: the pinned nightly has no
+/// rust-std for riscv64gc-unknown-linux-gnu (its download is a 404), so the tests build that
+/// target's core with build-std from rust-src (tests/common, crt/crt0-cc). All these
+/// commands are additive: they never replace a toolchain.
 fn rustup() -> Result<(), String> {
-    let commands: [&[&str]; 3] = [
+    let commands: [&[&str]; 4] = [
         &["component", "add", "rust-src", "--toolchain", "nightly"],
         &["target", "add", "aarch64-unknown-linux-gnu", "--toolchain", "nightly"],
         &["target", "add", "aarch64-unknown-linux-gnu", "--toolchain", "stable"],
+        &["target", "add", "riscv64gc-unknown-linux-gnu", "--toolchain", "stable"],
     ];
     for args in commands {
         let status = Command::new("rustup").args(args).status().map_err(|e| format!("rustup: {e} (install rustup from rustup.rs)"))?;

@@ -25,6 +25,13 @@ pub const LDBL_MANT_DIG: u32 = 113;
 /// by its value before rounding: glibc decides before rounding (as glibc configures AArch64).
 pub const TININESS_BEFORE_ROUNDING: bool = true;
 
+/// A double converted to a 64-bit integer as `fcvtzs` converts it (what
+/// glibc's lrint and llround return): saturating, NaN to 0, which is
+/// exactly Rust's `as`.
+pub fn f64_to_i64(r: f64) -> i64 {
+    r as i64
+}
+
 pub use mem::{copy_backward, copy_forward, fill};
 
 /// `memcpy`, returning `dst`: the 16-byte copy loop.

@@ -31,6 +31,17 @@ pub const LDBL_MANT_DIG: u32 = 113;
 /// (the unprivileged ISA, F extension), and glibc follows it for riscv.
 pub const TININESS_BEFORE_ROUNDING: bool = false;
 
+/// A double converted to a 64-bit integer as `fcvt.l.d` converts it (what
+/// glibc's lrint and llround return on riscv): saturating like Rust's `as`,
+/// but NaN gives i64::MAX (the unprivileged ISA's table of invalid
+/// conversions: NaN converts as +infinity does).
+pub fn f64_to_i64(r: f64) -> i64 {
+    if r.is_nan() {
+        return i64::MAX;
+    }
+    r as i64
+}
+
 pub use mem::{copy_backward, copy_forward, fill};
 
 /// `memcpy`, returning `dst`: the word copy loop.

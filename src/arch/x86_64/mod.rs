@@ -27,6 +27,18 @@ pub const LDBL_MANT_DIG: u32 = 64;
 /// by its value before rounding: glibc decides after rounding (x86, as glibc configures it).
 pub const TININESS_BEFORE_ROUNDING: bool = false;
 
+/// A double converted to a 64-bit integer as `cvtsd2si` converts it (what
+/// glibc's lrint and llround return): NaN and out of range give the
+/// "integer indefinite" i64::MIN; in range, truncation (`r` is integral
+/// where the C library calls this).
+pub fn f64_to_i64(r: f64) -> i64 {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    if !(-LIMIT..LIMIT).contains(&r) {
+        return i64::MIN;
+    }
+    r as i64
+}
+
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
 #[cfg(not(test))]
