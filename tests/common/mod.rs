@@ -737,7 +737,8 @@ macro_rules! for_libc_configs {
     ($($item:tt)*) => {
         $crate::config_tests! {
             [x86_64_host => X86_64Host, x86_64_none_pie => X86_64NonePie,
-             aarch64_host_pie => Aarch64HostPie, aarch64_none => Aarch64None]
+             aarch64_host_pie => Aarch64HostPie, aarch64_none => Aarch64None,
+             riscv64_host => Riscv64Host, riscv64_none_pie => Riscv64NonePie]
             $($item)*
         }
     };
