@@ -120,12 +120,23 @@ fn tls_shape() -> impl Strategy<Value = Shape> {
     let variant = prop_oneof![Just(Variant::I), Just(Variant::II)];
     let size = prop_oneof![4 => 0usize..100_000, 1 => edgy()];
     // The TCB is a Rust type, so its size is a multiple of its alignment,
-    // which is at least 16 on both arches (crt0's thread data after it on
+    // which is at least 16 on every arch (crt0's thread data after it on
     // x86_64 needs that); the rseq area's shape always comes from `shape_for`.
     let tcb = (4u32..8, 0usize..8).prop_map(|(b, k)| (k << b, 1usize << b));
+    // Where the TCB starts relative to TP: at it (x86_64, aarch64), ending
+    // at it (riscv64), somewhere between, or (rarely) somewhere invalid.
+    let offset = prop_oneof![3 => Just(0usize), 3 => Just(usize::MAX), 2 => 1usize..8, 1 => any::<i16>().prop_map(|o| o as isize as usize)];
     let rseq = (prop::option::of(edgy()), prop::option::of(edgy())).prop_map(|(f, a)| shape_for(f, a));
-    (variant, size, align(), tcb, rseq).prop_map(|(variant, tls_size, tls_align, (tcb_size, tcb_align), r)| Shape {
-        variant, tls_size, tls_align, tcb_size, tcb_align, rseq_size: r.size, rseq_align: r.align,
+    (variant, size, align(), tcb, offset, rseq).prop_map(|(variant, tls_size, tls_align, (tcb_size, tcb_align), o, r)| {
+        // 0: at TP; -1 (as usize: huge): below TP; 1..8: that many
+        // alignments below TP; anything else: taken as it is.
+        let tcb_offset = match o {
+            0 => 0,
+            usize::MAX => -(tcb_size as isize),
+            j @ 1..=7 => -((j * tcb_align) as isize),
+            other => other as isize,
+        };
+        Shape { variant, tls_size, tls_align, tcb_size, tcb_align, tcb_offset, rseq_size: r.size, rseq_align: r.align }
     })
 }
 
@@ -134,8 +145,14 @@ proptest! {
 
     #[test]
     fn fuzz_tls_layout(s in tls_shape()) {
+        let below = s.tcb_offset.unsigned_abs();
+        let tcb_valid = match s.variant {
+            Variant::II => s.tcb_offset == 0,
+            Variant::I => s.tcb_offset <= 0 && below <= s.tcb_size && below % s.tcb_align == 0,
+        };
         let valid = [s.tls_align, s.tcb_align, s.rseq_align].iter().all(|a| a.is_power_of_two())
-            && [s.tls_size, s.tls_align, s.tcb_size, s.tcb_align, s.rseq_size, s.rseq_align].iter().all(|&v| v < LIMIT);
+            && [s.tls_size, s.tls_align, s.tcb_size, s.tcb_align, s.rseq_size, s.rseq_align].iter().all(|&v| v < LIMIT)
+            && tcb_valid;
         let Some(l) = Layout::new(s) else {
             prop_assert!(!valid, "refused a valid shape {:?}", s);
             return Ok(());
@@ -148,8 +165,9 @@ proptest! {
         }
         prop_assert!(l.align.is_power_of_two());
         prop_assert_eq!(l.block % s.tls_align, 0, "block aligned: {:?}", l);
-        prop_assert_eq!(l.tp % s.tcb_align, 0, "TCB aligned: {:?}", l);
         let at = |off: isize| l.tp as i128 + off as i128;
+        prop_assert_eq!(l.tcb, s.tcb_offset);
+        prop_assert_eq!(at(l.tcb) % s.tcb_align as i128, 0, "TCB aligned: {:?}", l);
         prop_assert_eq!(at(l.rseq) % s.rseq_align as i128, 0, "rseq aligned: {:?}", l);
         prop_assert_eq!(at(l.data) % 16, 0, "thread data aligned: {:?}", l);
         // ELF TLS ABI: where the block sits relative to the thread pointer.
@@ -157,15 +175,15 @@ proptest! {
         match s.variant {
             Variant::II => prop_assert_eq!(l.tp as i128 - l.block as i128, span),
             Variant::I => {
-                let tcb = s.tcb_size.div_ceil(s.tls_align) * s.tls_align;
-                prop_assert_eq!(l.block, l.tp + tcb);
+                let gap = (s.tcb_size - below).div_ceil(s.tls_align) * s.tls_align;
+                prop_assert_eq!(l.block, l.tp + gap);
             }
         }
         // Four pieces, each inside the allocation, none overlapping.
         let data = std::mem::size_of::<crate::tls::ThreadData>();
         let mut pieces = [
             (l.block as i128, s.tls_size as i128),
-            (l.tp as i128, s.tcb_size as i128),
+            (at(l.tcb), s.tcb_size as i128),
             (at(l.data), data as i128),
             (at(l.rseq), s.rseq_size as i128),
         ];
@@ -307,7 +325,10 @@ proptest! {
         // The model: last value of each tag before the first DT_NULL.
         let live: Vec<_> = table.iter().take_while(|e| e[0] != 0).collect();
         let last = |tag: u64| live.iter().rev().find(|e| e[0] == tag).map_or(0, |e| e[1] as usize);
-        prop_assert_eq!(d.rela, (last(7), last(8)));
+        // DT_RELASZ without the PLT part when the two ranges end together.
+        let (rela, relasz, jmprel, pltrelsz) = (last(7), last(8), last(23), last(2));
+        let overlap = pltrelsz != 0 && relasz >= pltrelsz && rela.wrapping_add(relasz) == jmprel.wrapping_add(pltrelsz);
+        prop_assert_eq!(d.rela, (rela, if overlap { relasz - pltrelsz } else { relasz }));
         prop_assert_eq!(d.jmprel, (last(23), last(2)));
         prop_assert_eq!(d.relr, (last(36), last(35)));
         prop_assert_eq!(d.has_rel, live.iter().any(|e| e[0] == 17));

@@ -116,6 +116,7 @@ extern crate alloc;
 
 #[cfg_attr(target_arch = "x86_64", path = "arch/x86_64/mod.rs")]
 #[cfg_attr(target_arch = "aarch64", path = "arch/aarch64/mod.rs")]
+#[cfg_attr(target_arch = "riscv64", path = "arch/riscv64/mod.rs")]
 // The freestanding targets take memmove and memset from compiler_builtins
 // (see `mem`), which leaves the arch's backward copy and fill unused there.
 #[cfg_attr(target_os = "none", allow(dead_code, unused_imports))]

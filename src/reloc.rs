@@ -226,6 +226,15 @@ pub fn read_dynamic_at(table: usize, n: usize) -> Dynamic {
             _ => {}
         }
     }
+    // GNU ld may count `.rela.plt` in DT_RELASZ when it follows `.rela.dyn`
+    // (seen on riscv64): both ranges then end at the same address, and the
+    // IRELATIVE entries there would run twice. glibc's dynamic linker takes
+    // the PLT part out of the first range exactly then (elf/dynamic-link.h),
+    // and so does crt0.
+    let (start, size) = d.jmprel;
+    if size != 0 && d.rela.1 >= size && d.rela.0.wrapping_add(d.rela.1) == start.wrapping_add(size) {
+        d.rela.1 -= size;
+    }
     d
 }
 
@@ -345,6 +354,17 @@ unsafe fn relocate(ehdr: *const Ehdr) {
                 if unknown == 0 {
                     unknown = kind;
                 }
+                // The pass stopped at that entry, but the fatal message
+                // below may itself be reached through a stored pointer
+                // (LLVM makes a table of them for the names in
+                // `arch::unsupported_relocation` on riscv64): apply every
+                // other RELATIVE entry first, one at a time (RELA stores
+                // are idempotent), skipping the bad ones.
+                let mut j = 0usize;
+                while j < n {
+                    let _ = apply_rela_at(addr.wrapping_add(j.wrapping_mul(RELA_SIZE)), 1, bias, Pass::Relative, |_| 0, store);
+                    j = j.wrapping_add(1);
+                }
             }
         }
         i = i.wrapping_add(1);
@@ -412,4 +432,21 @@ pub fn bias() -> usize {
 /// other: those are between `__rela_iplt_start` and `__rela_iplt_end`).
 pub fn irelative_count() -> usize {
     IRELATIVE.load(Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rela_range_that_ends_with_the_plt_range_leaves_it_out() {
+        // DT_RELA 0x388 + 1512 ends where DT_JMPREL 0x958 + 24 ends (GNU ld, riscv64).
+        let table = [[DT_RELA, 0x388], [DT_RELASZ, 1512], [DT_JMPREL, 0x958], [DT_PLTRELSZ, 24], [DT_NULL, 0]];
+        let d = read_dynamic(&table);
+        assert_eq!(d.rela, (0x388, 1488));
+        assert_eq!(d.jmprel, (0x958, 24));
+        // Separate ranges are left as they are.
+        let table = [[DT_RELA, 0x388], [DT_RELASZ, 48], [DT_JMPREL, 0x958], [DT_PLTRELSZ, 24]];
+        assert_eq!(read_dynamic(&table).rela, (0x388, 48));
+    }
 }

@@ -4,12 +4,13 @@
 //!
 //! On x86_64 the kernel returns from a handler through `sa_restorer`,
 //! which the C library normally provides; crt0 installs its own (one
-//! rt_sigreturn system call). aarch64 uses the vDSO's.
+//! rt_sigreturn system call). aarch64 and riscv64 use the vDSO's; riscv64's
+//! kernel `struct sigaction` has no `sa_restorer` at all.
 
 use crate::arch::{self, signal::SA_RESTORER};
 use crate::syscall::{nr, raw, Errno};
 
-// Signal numbers (the same on x86_64 and aarch64 Linux), from linux-raw-sys.
+// Signal numbers (the same on x86_64, aarch64 and riscv64 Linux), from linux-raw-sys.
 crate::kernel::kernel_consts!(i32, general, "asm/signal.h":
     SIGHUP, SIGINT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM, SIGCHLD, SIGVTALRM, SIGPROF,
 );
@@ -32,23 +33,9 @@ bitflags::bitflags! {
     }
 }
 
-/// The kernel's `struct sigaction` (not the C library's): handler, flags,
-/// restorer, then a 64-bit mask. linux-raw-sys's `kernel_sigaction` has this
-/// layout (checked below) but types the handler as an optional function,
-/// which cannot hold `SIG_IGN` (1); crt0 keeps addresses.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default)]
-pub struct KernelSigaction {
-    /// The handler's address, or `SIG_DFL` (0) or `SIG_IGN` (1).
-    pub handler: usize,
-    /// `SA_*` flags.
-    pub flags: usize,
-    /// Where the handler returns to (x86_64: crt0's `rt_sigreturn` call).
-    pub restorer: usize,
-    /// Signals blocked while the handler runs (bit `n - 1` for signal `n`).
-    pub mask: u64,
-}
-const _: () = assert!(core::mem::size_of::<KernelSigaction>() == core::mem::size_of::<linux_raw_sys::general::kernel_sigaction>());
+/// The kernel's `struct sigaction` (not the C library's), laid out as the
+/// architecture's kernel reads it: with or without `sa_restorer`.
+pub use crate::arch::signal::KernelSigaction;
 
 const SIG_DFL: usize = 0;
 const SIG_IGN: usize = 1;
@@ -61,11 +48,7 @@ fn check_signal(sig: i32) -> Result<usize, Errno> {
 /// architecture needs one) and/or reads the action before.
 pub fn action(sig: i32, new: Option<&KernelSigaction>, old: Option<&mut KernelSigaction>) -> Result<(), Errno> {
     let sig = check_signal(sig)?;
-    let new = new.map(|a| KernelSigaction {
-        flags: a.flags | SA_RESTORER,
-        restorer: arch::signal::restorer_address(),
-        ..*a
-    });
+    let new = new.map(|a| KernelSigaction::new(a.handler, a.flags | SA_RESTORER, arch::signal::restorer_address(), a.mask));
     let new_ptr = new.as_ref().map_or(0, |a| a as *const KernelSigaction as usize);
     let old_ptr = old.map_or(0, |a| a as *mut KernelSigaction as usize);
     // SAFETY: both are null or live kernel sigactions; the kernel reads
@@ -75,7 +58,7 @@ pub fn action(sig: i32, new: Option<&KernelSigaction>, old: Option<&mut KernelSi
 }
 
 fn sigaction(sig: i32, handler: usize, flags: usize) -> Result<(), Errno> {
-    action(sig, Some(&KernelSigaction { handler, flags, restorer: 0, mask: 0 }), None)
+    action(sig, Some(&KernelSigaction::new(handler, flags, 0, 0)), None)
 }
 
 /// Runs `handler` when `sig` arrives (for every thread: handlers are

@@ -3,10 +3,14 @@
 //! pointer points at, crt0's per-thread data and the thread's rseq area.
 //!
 //! Variant II (x86_64): `[pad | TLS block | TCB | thread data | rseq]`, TP at the TCB.
-//! Variant I (aarch64): `[thread data | rseq | TCB (16 bytes) | pad | TLS block]`, TP at the TCB.
+//! Variant I, TCB at TP (aarch64): `[thread data | rseq | TCB (16 bytes) | pad | TLS block]`.
+//! Variant I, TCB below TP (riscv64): `[thread data | rseq | pad | TCB (16 bytes) | TLS block]`,
+//! TP at the block.
 //! Either way the thread data and the rseq area sit at a fixed offset from
 //! the thread pointer, the same in every thread, which is what `__rseq_offset`
-//! publishes.
+//! publishes. Which variant, and where the TCB sits relative to the thread
+//! pointer, are the architecture's (`arch::TLS_VARIANT`, `arch::TCB_OFFSET`):
+//! nothing here names an architecture.
 
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicIsize, Ordering::Relaxed};
@@ -17,7 +21,10 @@ use crate::{arch, auxv, elf, fatal, rseq, syscall};
 /// Drepper's "ELF Handling For Thread-Local Storage", section 3.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Variant {
-    /// Block above the TCB, at `TP + round_up(tcb_size, p_align)`.
+    /// Block above the TCB, at `TP + round_up(tcb_offset + tcb_size,
+    /// p_align)`: the part of the TCB at or above the thread pointer is a
+    /// gap the block starts after (16 bytes on aarch64, none on riscv64,
+    /// whose TCB lies wholly below TP).
     I,
     /// Block below the thread pointer, ending at it.
     II,
@@ -56,6 +63,11 @@ pub struct Shape {
     pub tcb_size: usize,
     /// Its alignment.
     pub tcb_align: usize,
+    /// Where the TCB starts relative to the thread pointer: 0 when TP
+    /// points at it (x86_64, aarch64), `-tcb_size` when it ends at TP
+    /// (riscv64). Variant II needs 0; variant I anything from `-tcb_size`
+    /// to 0 whose distance below TP is a multiple of `tcb_align`.
+    pub tcb_offset: isize,
     /// Bytes of the rseq area.
     pub rseq_size: usize,
     /// Its alignment.
@@ -77,6 +89,8 @@ pub struct Layout {
     pub data: isize,
     /// Offset of the rseq area from the thread pointer (`__rseq_offset`).
     pub rseq: isize,
+    /// Offset of the TCB from the thread pointer (0, or `-tcb_size` on riscv64).
+    pub tcb: isize,
 }
 
 /// Rounds `x` up to a multiple of the power of two `a`.
@@ -114,6 +128,16 @@ impl Layout {
         if (s.tls_size | s.tls_align | s.tcb_size | s.tcb_align | s.rseq_size | s.rseq_align) >= LIMIT {
             return None;
         }
+        // The TCB below TP (variant I only): 0..=tcb_size bytes of it, a
+        // whole number of its alignments, so that TP's alignment is its.
+        let tcb_below = s.tcb_offset.unsigned_abs();
+        let tcb_ok = match s.variant {
+            Variant::II => s.tcb_offset == 0,
+            Variant::I => s.tcb_offset <= 0 && tcb_below <= s.tcb_size && tcb_below % s.tcb_align == 0,
+        };
+        if !tcb_ok {
+            return None;
+        }
         let align = max(max(s.tls_align, s.tcb_align), max(s.rseq_align, 16));
         let span = round_up(s.tls_size, s.tls_align);
         let rseq_span = round_up(s.rseq_size, s.rseq_align);
@@ -124,13 +148,25 @@ impl Layout {
                 // and rounding the span up to align is rounding the size.
                 let tp = round_up(s.tls_size, align);
                 let rseq = round_up(s.tcb_size + DATA_SIZE, s.rseq_align);
-                Layout { size: tp + rseq + rseq_span, align, tp, block: tp - span, data: s.tcb_size as isize, rseq: rseq as isize }
+                Layout { size: tp + rseq + rseq_span, align, tp, block: tp - span, data: s.tcb_size as isize, rseq: rseq as isize, tcb: 0 }
             }
             Variant::I => {
-                let below = rseq_span + DATA_SIZE;
+                // Below TP, downwards: the TCB's lower part, the rseq area
+                // at its alignment, crt0's data. Above: the rest of the
+                // TCB, then the block at its alignment.
+                let rseq = round_up(tcb_below, s.rseq_align) + rseq_span;
+                let below = rseq + DATA_SIZE;
                 let tp = round_up(below, align);
-                let block = tp + round_up(s.tcb_size, s.tls_align);
-                Layout { size: block + s.tls_size, align, tp, block, data: -(below as isize), rseq: -(rseq_span as isize) }
+                let block = tp + round_up(s.tcb_size - tcb_below, s.tls_align);
+                Layout {
+                    size: block + s.tls_size,
+                    align,
+                    tp,
+                    block,
+                    data: -(below as isize),
+                    rseq: -(rseq as isize),
+                    tcb: s.tcb_offset,
+                }
             }
         })
     }
@@ -239,6 +275,7 @@ fn process_layout() -> (Image, rseq::Shape, Layout) {
         tls_align: image.align,
         tcb_size: arch::TCB_SIZE,
         tcb_align: core::mem::align_of::<arch::Tcb>(),
+        tcb_offset: arch::TCB_OFFSET,
         rseq_size: area.size,
         rseq_align: area.align,
     };
@@ -329,7 +366,7 @@ unsafe fn canary_from(random: usize) -> usize {
 
 /// The stack-protector canary that compiled code checks, read where it
 /// reads it: the TCB at `%fs:0x28` on x86_64, the global
-/// `__stack_chk_guard` on aarch64. Valid once TLS is ready ([`ready`]).
+/// `__stack_chk_guard` on aarch64 and riscv64. Valid once TLS is ready ([`ready`]).
 pub fn canary() -> usize {
     arch::stack_guard()
 }
@@ -374,7 +411,7 @@ mod tests {
     }
 
     fn shape(variant: Variant, tls_size: usize, tls_align: usize) -> Shape {
-        Shape { variant, tls_size, tls_align, tcb_size: 64, tcb_align: 64, rseq_size: 32, rseq_align: 32 }
+        Shape { variant, tls_size, tls_align, tcb_size: 64, tcb_align: 64, tcb_offset: 0, rseq_size: 32, rseq_align: 32 }
     }
 
     #[test]
@@ -409,6 +446,30 @@ mod tests {
     }
 
     #[test]
+    fn variant_i_with_the_tcb_below_tp_puts_the_block_at_tp() {
+        // riscv64: tp points at the block itself, the 16-byte TCB ends at tp.
+        let mut s = shape(Variant::I, 40, 64);
+        (s.tcb_size, s.tcb_align, s.tcb_offset) = (16, 16, -16);
+        let l = Layout::new(s).unwrap();
+        assert_eq!(l.block, l.tp, "block at TP");
+        assert_eq!(l.tcb, -16);
+        assert_eq!(l.rseq, -64, "the area 32-aligned below the TCB");
+        assert!(l.data < l.rseq && l.tp as isize + l.data >= 0);
+        assert_eq!(l.size, l.block + 40);
+        // A 64-aligned, 33-byte area (Linux 7.x) moves down to -128.
+        (s.rseq_size, s.rseq_align) = (33, 64);
+        assert_eq!(Layout::new(s).unwrap().rseq, -128);
+        // The TCB cannot stick out of either end.
+        s.tcb_offset = -32;
+        assert!(Layout::new(s).is_none());
+        s.tcb_offset = 8;
+        assert!(Layout::new(s).is_none());
+        let mut ii = shape(Variant::II, 40, 64);
+        ii.tcb_offset = -64;
+        assert!(Layout::new(ii).is_none(), "variant II has TP at the TCB");
+    }
+
+    #[test]
     fn larger_rseq_alignment_moves_the_area() {
         let mut s = shape(Variant::II, 16, 8);
         s.rseq_size = 64;
@@ -439,9 +500,11 @@ mod tests {
     #[test]
     fn thread_data_is_never_at_the_thread_pointer() {
         // `ready` relies on it: the recorded offset is 0 only before phase 2.
-        for variant in [Variant::I, Variant::II] {
+        for (variant, tcb_offset) in [(Variant::I, 0), (Variant::I, -64), (Variant::II, 0)] {
             for a in [1, 64, 4096] {
-                assert_ne!(Layout::new(shape(variant, 100, a)).unwrap().data, 0);
+                let mut s = shape(variant, 100, a);
+                s.tcb_offset = tcb_offset;
+                assert_ne!(Layout::new(s).unwrap().data, 0);
             }
         }
     }

@@ -39,7 +39,10 @@ pub struct Symbol {
 }
 
 impl Symbol {
-    const fn new(name: Option<&'static [u8]>) -> Symbol {
+    /// The vDSO function `name`, looked up on first use (an architecture's
+    /// own ones, such as riscv's `__vdso_riscv_hwprobe`, are defined in its
+    /// module).
+    pub(crate) const fn new(name: Option<&'static [u8]>) -> Symbol {
         Symbol { name, addr: AtomicUsize::new(0) }
     }
 

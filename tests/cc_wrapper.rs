@@ -122,12 +122,13 @@ fn wordstats(cfg: Config, dir: &Path) -> Run {
 
 /// The project built against glibc with gcc -static (the reference).
 fn glibc(cfg: Config) -> &'static Run {
-    static RUNS: [OnceLock<Run>; 2] = [OnceLock::new(), OnceLock::new()];
-    RUNS[(cfg.arch() == Arch::Aarch64) as usize].get_or_init(|| {
+    static RUNS: [OnceLock<Run>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    RUNS[cfg.arch() as usize].get_or_init(|| {
         let dir = project(&format!("glibc-{}", cfg.name()));
         match cfg.arch() {
             Arch::X86_64 => make(&dir, &["CC=gcc", "LDFLAGS=-static"], &[]),
             Arch::Aarch64 => make(&dir, &["CC=aarch64-linux-gnu-gcc", "AR=aarch64-linux-gnu-ar", "LDFLAGS=-static"], &[]),
+            Arch::Riscv64 => make(&dir, &["CC=riscv64-linux-gnu-gcc", "AR=riscv64-linux-gnu-ar", "LDFLAGS=-static"], &[]),
         }
         let run = wordstats(cfg, &dir);
         run.assert_exit(0);
@@ -198,15 +199,22 @@ fn make_with_cc_naming_the_wrapper() {
 }
 
 #[test]
-fn make_for_aarch64_and_static_pie() {
+fn make_for_aarch64_riscv64_and_static_pie() {
     installed();
     let path = path_with(&symlinked());
-    for cfg in [Config::Aarch64Host, Config::X86_64HostPie] {
+    for cfg in [Config::Aarch64Host, Config::Riscv64Host, Config::X86_64HostPie] {
         let mut args = vec![];
         let mut env = vec![("PATH", path.as_str())];
-        if cfg.arch() == Arch::Aarch64 {
-            args.push("AR=aarch64-linux-gnu-ar");
-            env.push(("CRT0_REALCC", "aarch64-linux-gnu-gcc"));
+        match cfg.arch() {
+            Arch::Aarch64 => {
+                args.push("AR=aarch64-linux-gnu-ar");
+                env.push(("CRT0_REALCC", "aarch64-linux-gnu-gcc"));
+            }
+            Arch::Riscv64 => {
+                args.push("AR=riscv64-linux-gnu-ar");
+                env.push(("CRT0_REALCC", "riscv64-linux-gnu-gcc"));
+            }
+            Arch::X86_64 => {}
         }
         if cfg.pie() {
             args.extend(["LDFLAGS=-static-pie", "CFLAGS=-O2 -fPIE"]);

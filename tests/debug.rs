@@ -25,7 +25,7 @@ fn backtrace(cfg: Config, program: &Path) -> Vec<String> {
 }
 
 /// The backtrace at a breakpoint on `function`: natively with gdb, for
-/// aarch64 with gdb-multiarch attached to qemu-user's gdb stub.
+/// aarch64 and riscv64 with gdb-multiarch attached to qemu-user's gdb stub.
 fn backtrace_at(cfg: Config, program: &Path, function: &str) -> Vec<String> {
     let brk = format!("break {function}");
     let text = if cfg.native() {
@@ -37,7 +37,7 @@ fn backtrace_at(cfg: Config, program: &Path, function: &str) -> Vec<String> {
     } else {
         // A port per configuration and process: tests run in parallel.
         let port = 20_000 + (std::process::id() % 20_000) as u16 + cfg as u16;
-        let mut qemu = Command::new(QEMU)
+        let mut qemu = Command::new(cfg.arch().qemu())
             .args(["-g", &port.to_string()])
             .arg(program)
             .env_clear()
@@ -89,7 +89,7 @@ fn gdb_session(cfg: Config, program: &Path, extra: &[&str], commands: &[&str]) -
         return String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     }
     let port = 21_000 + (std::process::id() % 20_000) as u16 + cfg as u16;
-    let mut qemu = Command::new(QEMU)
+    let mut qemu = Command::new(cfg.arch().qemu())
         .args(["-g", &port.to_string()])
         .arg(program)
         .env_clear()

@@ -39,10 +39,10 @@ fn generated(name: &str, source: impl FnOnce() -> String, cfg: Config) -> PathBu
     c_program(path.to_str().unwrap(), name, &["-Itests/c", "-O0", "-g0"], cfg)
 }
 
-/// True when the kernel runs aarch64 binaries itself (binfmt_misc with
+/// True when the kernel runs `arch`'s binaries itself (binfmt_misc with
 /// qemu-user), so that execve can hand one an empty argv directly.
-fn binfmt_aarch64() -> bool {
-    std::fs::read_to_string("/proc/sys/fs/binfmt_misc/qemu-aarch64").is_ok_and(|s| s.starts_with("enabled"))
+fn binfmt(arch: Arch) -> bool {
+    std::fs::read_to_string(format!("/proc/sys/fs/binfmt_misc/qemu-{}", arch.name())).is_ok_and(|s| s.starts_with("enabled"))
 }
 
 /// Runs `program` through execve(2) with argv = {NULL} and envp = {NULL}:
@@ -64,9 +64,9 @@ fn run_argc0(program: &Path) -> Run {
 
 for_each_config! {
     fn argc_zero_and_no_environment(cfg: Config) {
-        if !cfg.native() && !binfmt_aarch64() {
+        if !cfg.native() && !binfmt(cfg.arch()) {
             // qemu-user run by hand always gives the guest an argv[0].
-            eprintln!("skipped: aarch64 binaries need binfmt_misc to be exec'd with an empty argv");
+            eprintln!("skipped: {} binaries need binfmt_misc to be exec'd with an empty argv", cfg.arch().name());
             return;
         }
         let r = run_argc0(&hostile(cfg));

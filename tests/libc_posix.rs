@@ -50,7 +50,14 @@ for_each_config! {
     fn signals_match_glibc(cfg: Config) {
         let r = differential(cfg, "tests/c/libc/signals.c", &[], &[], &[], b"");
         assert_eq!(r.signal, Some(15), "SIGTERM's default action ends it: {r:?}");
-        for line in ["order 10 100 12", "ticks=5 sigsuspend_eintr=1", "sleep_interrupted=2"] {
+        // The SIGUSR1 handler's sa_mask blocks the SIGUSR2 it raises until it
+        // returns (10 100 12), except under qemu-user 7.2 on riscv64, which
+        // reads the mask from the word after the kernel's (the layout with
+        // sa_restorer, which riscv's kernel does not have): both runtimes'
+        // SIGUSR2 then arrives at once (10 12 101). tests/kernel.rs checks
+        // the mask on real riscv64 kernels.
+        let order = if cfg.arch() == Arch::Riscv64 { "order 10 12 101" } else { "order 10 100 12" };
+        for line in [order, "ticks=5 sigsuspend_eintr=1", "sleep_interrupted=2"] {
             assert!(r.stdout.contains(line), "{line:?} missing:\n{}", r.stdout);
         }
     }

@@ -99,6 +99,8 @@ for_each_config! {
         let (relative, glob_dat, name) = match cfg.arch() {
             Arch::X86_64 => (8, 6, "R_X86_64_GLOB_DAT"),
             Arch::Aarch64 => (1027, 1025, "R_AARCH64_GLOB_DAT"),
+            // riscv has no GLOB_DAT: a symbol's GOT slot is an R_RISCV_64.
+            Arch::Riscv64 => (3, 2, "R_RISCV_64"),
         };
         let c = c_program("tests/c/pie.c", "pie", &[], cfg);
         for p in [c.clone(), rust("image", cfg)] {
@@ -124,15 +126,17 @@ for_each_config! {
         // again by hand with the fixed-address entry.
         c_program("examples/c/hello.c", "hello", &[], cfg);
         let lib = root().join("target/crt0-cc").join(match cfg {
-            Config::X86_64HostPie => "x86_64-unknown-linux-gnu",
-            Config::Aarch64HostPie => "aarch64-unknown-linux-gnu",
-            Config::X86_64NonePie => "x86_64-none-pie",
-            _ => "aarch64-none-pie",
+            Config::X86_64HostPie => "x86_64-unknown-linux-gnu".to_string(),
+            Config::Aarch64HostPie => "aarch64-unknown-linux-gnu".to_string(),
+            Config::Riscv64HostPie => "riscv64gc-unknown-linux-gnu".to_string(),
+            _ => format!("{}-none-pie", cfg.arch().name()),
         });
-        let cc = if cfg.arch() == Arch::Aarch64 { "aarch64-linux-gnu-gcc" } else { "cc" };
+        let cc = cfg.arch().gcc();
         let out = root().join("target/c-tests").join(cfg.name()).join("hello-at-start");
         let status = std::process::Command::new(cc)
-            .args(["-O2", "-static-pie", "-nostartfiles", "-nostdlib", "-o"])
+            .args(["-O2", "-nostartfiles", "-nostdlib"])
+            .args(static_pie_flags(cc))
+            .arg("-o")
             .arg(&out)
             .arg("-I").arg(root().join("crt"))
             .arg(root().join("examples/c/hello.c"))

@@ -342,7 +342,7 @@ fn git_dependency_on_the_freestanding_targets() {
             let args = with(&[cmd, "-q", release, "-Zpanic-abort-tests", "-p", "demos"]);
             let mut c = p.cargo("nightly", &args.iter().map(String::as_str).collect::<Vec<_>>());
             if cfg.arch() == Arch::Aarch64 {
-                c.env("CARGO_TARGET_AARCH64_NONE_RUNNER", QEMU);
+                c.env("CARGO_TARGET_AARCH64_NONE_RUNNER", Arch::Aarch64.qemu());
             }
             let out = ok(&format!("cargo {cmd} on {spec}"), sh(&mut c));
             assert!(out.contains(expect), "cargo {cmd} on {spec}:\n{out}");

@@ -33,8 +33,8 @@
 //!
 //! | target | link arguments |
 //! |---|---|
-//! | `x86_64-unknown-linux-gnu`, `aarch64-unknown-linux-gnu` | `-nostartfiles -nostdlib -static` (no C start files, no C library); with `CRT0_STATIC_PIE=1` in the build's environment or [`Link::static_pie`], `-static-pie -Wl,-e,_start_pie` |
-//! | `x86_64-none`, `aarch64-none` and their `-pie` variants ([`TARGET_SPECS`]) | `-T` crt0's linker script ([`LINKER_SCRIPT`], written into `OUT_DIR`); static-PIE comes from the `-pie` spec |
+//! | `x86_64-unknown-linux-gnu`, `aarch64-unknown-linux-gnu`, `riscv64gc-unknown-linux-gnu` | `-nostartfiles -nostdlib -static` (no C start files, no C library); with `CRT0_STATIC_PIE=1` in the build's environment or [`Link::static_pie`], `-static-pie -Wl,-e,_start_pie` |
+//! | `x86_64-none`, `aarch64-none`, `riscv64-none` and their `-pie` variants ([`TARGET_SPECS`]) | `-T` crt0's linker script ([`LINKER_SCRIPT`], written into `OUT_DIR`); static-PIE comes from the `-pie` spec |
 //!
 //! They go to the package's binaries and examples ([`link`]); [`Link`]
 //! adds benches and integration tests whose programs are crt0 programs
@@ -75,13 +75,15 @@ pub struct TargetSpec {
     pub json: &'static str,
 }
 
-/// crt0's freestanding targets: x86_64 and aarch64 Linux with no C library,
-/// at a fixed address or (`-pie`) as static-PIE.
-pub const TARGET_SPECS: [TargetSpec; 4] = [
+/// crt0's freestanding targets: x86_64, aarch64 and riscv64 Linux with no C
+/// library, at a fixed address or (`-pie`) as static-PIE.
+pub const TARGET_SPECS: [TargetSpec; 6] = [
     TargetSpec { name: "x86_64-none", json: include_str!("../targets/x86_64-none.json") },
     TargetSpec { name: "x86_64-none-pie", json: include_str!("../targets/x86_64-none-pie.json") },
     TargetSpec { name: "aarch64-none", json: include_str!("../targets/aarch64-none.json") },
     TargetSpec { name: "aarch64-none-pie", json: include_str!("../targets/aarch64-none-pie.json") },
+    TargetSpec { name: "riscv64-none", json: include_str!("../targets/riscv64-none.json") },
+    TargetSpec { name: "riscv64-none-pie", json: include_str!("../targets/riscv64-none-pie.json") },
 ];
 
 /// Writes every [`TARGET_SPECS`] entry into `dir` as `NAME.json` (creating
@@ -208,7 +210,7 @@ impl Link {
     /// What [`emit`](Link::emit) would do in `env`, without doing it.
     pub fn plan(&self, env: &BuildEnv) -> Result<Plan, Error> {
         let arch = env.target_arch.as_str();
-        if !matches!(arch, "x86_64" | "aarch64") {
+        if !matches!(arch, "x86_64" | "aarch64" | "riscv64") {
             return Err(Error::UnsupportedTarget(env.target.clone()));
         }
         let mut directives = vec!["cargo:rerun-if-env-changed=CRT0_STATIC_PIE".to_string()];
@@ -229,7 +231,17 @@ impl Link {
                 let pie = self.static_pie.unwrap_or(env.static_pie_env.as_deref() == Some("1"));
                 // The C compiler driver links: no crt1.o, no libc; its
                 // default script has everything crt0 reads.
-                let link: &[&str] = if pie { &["-static-pie", "-Wl,-e,_start_pie"] } else { &["-static"] };
+                let link: &[&str] = match pie {
+                    false => &["-static"],
+                    true if env.driver_knows_static_pie => &["-static-pie", "-Wl,-e,_start_pie"],
+                    // GCC 12 for riscv64 turns -static-pie into a PIE that
+                    // asks for a dynamic linker: pass what the others pass
+                    // for it, except `-z text`, which binutils 2.40 fails
+                    // for riscv64 when it leaves R_RISCV_NONE entries (in
+                    // the read-only segment) for TLS GOT slots it resolved
+                    // itself; crt0 skips them.
+                    true => &["-static", "-Wl,-pie,--no-dynamic-linker", "-Wl,-e,_start_pie"],
+                };
                 ["-nostartfiles", "-nostdlib"].iter().chain(link).map(|s| s.to_string()).collect()
             }
             _ => return Err(Error::UnsupportedTarget(env.target.clone())),
@@ -273,6 +285,10 @@ pub struct BuildEnv {
     pub linker: Option<String>,
     /// `CRT0_STATIC_PIE`.
     pub static_pie_env: Option<String>,
+    /// Whether the C compiler driver that links (`RUSTC_LINKER`, else `cc`)
+    /// links `-static-pie` as a static PIE: its link spec passes
+    /// `--no-dynamic-linker` for it (GCC 12 for riscv64 does not).
+    pub driver_knows_static_pie: bool,
     /// `OUT_DIR`.
     pub out_dir: PathBuf,
     /// `PATH`, to find the configured linker.
@@ -352,6 +368,7 @@ impl BuildEnv {
             target_env: std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default(),
             linker: std::env::var("RUSTC_LINKER").ok().filter(|l| !l.is_empty()),
             static_pie_env: std::env::var("CRT0_STATIC_PIE").ok(),
+            driver_knows_static_pie: driver_knows_static_pie(std::env::var("RUSTC_LINKER").ok().as_deref()),
             out_dir: need("OUT_DIR")?.into(),
             path: std::env::var_os("PATH"),
             targets: Targets::discover(&dir).map_err(|e| Error::Io(dir.join("Cargo.toml"), e.to_string()))?,
@@ -394,8 +411,20 @@ pub enum Error {
     Io(PathBuf, String),
 }
 
+/// Whether the compiler driver `linker` (else `cc`) knows `-static-pie`,
+/// from its specs; true for a driver that has none to show (clang), which
+/// then says itself what it makes of the flag.
+fn driver_knows_static_pie(linker: Option<&str>) -> bool {
+    match std::process::Command::new(linker.unwrap_or("cc")).arg("-dumpspecs").output() {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).contains("--no-dynamic-linker"),
+        _ => true,
+    }
+}
+
 /// The C cross compiler Debian packages for a host target, and its package.
 fn cross_gcc(arch: &str) -> (String, String) {
+    // Rust's riscv64 host target is riscv64gc-...; Debian's triple is riscv64-linux-gnu.
+    let arch = if arch.starts_with("riscv64") { "riscv64" } else { arch };
     let gcc = format!("{arch}-linux-gnu-gcc");
     let package = format!("gcc-{}-linux-gnu", arch.replace('_', "-"));
     (gcc, package)
@@ -409,9 +438,10 @@ impl fmt::Display for Error {
             }
             Error::UnsupportedTarget(target) => write!(
                 f,
-                "crt0-build: crt0 starts programs for x86_64 and aarch64 Linux: the host targets \
-                 (x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu) and its own x86_64-none(-pie) \
-                 and aarch64-none(-pie) specs; not for {target}"
+                "crt0-build: crt0 starts programs for x86_64, aarch64 and riscv64 Linux: the host \
+                 targets (x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu, \
+                 riscv64gc-unknown-linux-gnu) and its own x86_64-none(-pie), aarch64-none(-pie) and \
+                 riscv64-none(-pie) specs; not for {target}"
             ),
             Error::NoCrossLinker { target, host } => {
                 let arch = target.split('-').next().unwrap_or(target);
@@ -448,7 +478,8 @@ fn check_linker(env: &BuildEnv) -> Result<(), Error> {
     match &env.linker {
         None => {
             let host_arch = env.host.split('-').next().unwrap_or("");
-            if host_arch != env.target_arch {
+            // Rust names riscv64's host target riscv64gc-...
+            if !host_arch.starts_with(env.target_arch.as_str()) {
                 return Err(Error::NoCrossLinker { target: env.target.clone(), host: env.host.clone() });
             }
             Ok(())
@@ -481,6 +512,7 @@ mod tests {
             target_env: if os == "linux" { "gnu".into() } else { String::new() },
             linker: linker.map(Into::into),
             static_pie_env: None,
+            driver_knows_static_pie: true,
             out_dir: "/out".into(),
             path: Some("/usr/bin:/bin".into()),
             targets: Targets { bins: true, examples: true, benches: true, tests: true },
@@ -575,7 +607,7 @@ mod tests {
 
     #[test]
     fn other_targets_are_refused() {
-        for (target, arch, os) in [("riscv64gc-unknown-linux-gnu", "riscv64", "linux"), ("x86_64-unknown-linux-musl", "x86_64", "linux"), ("x86_64-pc-windows-msvc", "x86_64", "windows")] {
+        for (target, arch, os) in [("powerpc64le-unknown-linux-gnu", "powerpc64", "linux"), ("x86_64-unknown-linux-musl", "x86_64", "linux"), ("x86_64-pc-windows-msvc", "x86_64", "windows")] {
             let mut e = env(target, arch, os, None);
             if target.ends_with("musl") {
                 e.target_env = "musl".into();
@@ -594,7 +626,8 @@ mod tests {
         }
         let dir = std::env::temp_dir().join(format!("crt0-build-specs-{}", std::process::id()));
         let written = write_target_specs(&dir).unwrap();
-        assert_eq!(written.len(), 4);
+        assert_eq!(written.len(), TARGET_SPECS.len());
+        assert_eq!(TARGET_SPECS.len(), 6);
         assert_eq!(std::fs::read_to_string(dir.join("x86_64-none.json")).unwrap(), TARGET_SPECS[0].json);
         std::fs::remove_dir_all(dir).unwrap();
     }

@@ -365,15 +365,10 @@ pub extern "C" fn logb(x: f64) -> f64 {
 }
 
 /// An integral `r` as a 64-bit integer; NaN or out of range, what the
-/// architecture's conversion gives, as glibc's: x86_64's cvtsd2si gives
-/// the "integer indefinite" i64::MIN, aarch64's fcvtzs saturates (NaN: 0),
-/// which is Rust's `as`.
+/// architecture's conversion instruction gives, as glibc's lrint and
+/// llround do (`arch::f64_to_i64`).
 fn to_i64(r: f64) -> i64 {
-    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
-    if cfg!(target_arch = "x86_64") && !(-LIMIT..LIMIT).contains(&r) {
-        return i64::MIN;
-    }
-    r as i64
+    crate::arch::f64_to_i64(r)
 }
 
 /// `long lrint(double x)` (and `llrint`): rounds in the current mode (to

@@ -79,12 +79,7 @@ pub unsafe extern "C" fn sigaction(sig: c_int, act: *const SigAction, old: *mut 
         return einval();
     }
     // SAFETY: per the caller.
-    let new = unsafe { act.as_ref() }.map(|a| KernelSigaction {
-        handler: a.handler,
-        flags: a.flags as c_uint as usize,
-        restorer: a.restorer,
-        mask: a.mask.words[0],
-    });
+    let new = unsafe { act.as_ref() }.map(|a| KernelSigaction::new(a.handler, a.flags as c_uint as usize, a.restorer, a.mask.words[0]));
     let mut k_old = KernelSigaction::default();
     if let Err(e) = signal::action(sig, new.as_ref(), (!old.is_null()).then_some(&mut k_old)) {
         set_errno(e);
@@ -96,7 +91,7 @@ pub unsafe extern "C" fn sigaction(sig: c_int, act: *const SigAction, old: *mut 
         o.mask.words = [0; 16];
         o.mask.words[0] = k_old.mask;
         o.flags = k_old.flags as c_int;
-        o.restorer = k_old.restorer;
+        o.restorer = k_old.restorer();
     }
     0
 }
@@ -111,7 +106,7 @@ pub extern "C" fn signal(sig: c_int, handler: usize) -> usize {
         einval();
         return SIG_ERR;
     }
-    let new = KernelSigaction { handler, flags: SA_RESTART as usize, restorer: 0, mask: 1 << (sig - 1) };
+    let new = KernelSigaction::new(handler, SA_RESTART as usize, 0, 1 << (sig - 1));
     let mut old = KernelSigaction::default();
     match signal::action(sig, Some(&new), Some(&mut old)) {
         Ok(()) => old.handler,

@@ -66,7 +66,7 @@ mod tests {
     use crate::tls::{Shape, Variant};
 
     fn tls(variant: Variant, size: usize, align: usize) -> tls::Layout {
-        let shape = Shape { variant, tls_size: size, tls_align: align, tcb_size: 64, tcb_align: 64, rseq_size: 32, rseq_align: 32 };
+        let shape = Shape { variant, tls_size: size, tls_align: align, tcb_size: 64, tcb_align: 64, tcb_offset: 0, rseq_size: 32, rseq_align: 32 };
         tls::Layout::new(shape).unwrap()
     }
 

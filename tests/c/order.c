@@ -24,6 +24,20 @@ static void *resolve_add(void)
 {
     __builtin_cpu_init();
     resolver_simd = __builtin_cpu_supports("sse2") != 0;
+#elif defined(__riscv)
+/* glibc 2.40+ calls riscv resolvers with AT_HWCAP (a bit per single-letter
+ * extension), its __riscv_hwprobe and NULL. This one asks hwprobe for the
+ * base behaviour (IMA), which fails with ENOSYS before Linux 6.4 and under
+ * qemu-user 7.2. */
+struct riscv_hwprobe { long long key; unsigned long long value; };
+typedef int (*hwprobe_t)(struct riscv_hwprobe *, unsigned long, unsigned long, unsigned long *, unsigned);
+static int resolver_hwprobe = -1;
+static void *resolve_add(unsigned long hwcap, hwprobe_t hwprobe, void *third)
+{
+    struct riscv_hwprobe base = { 3, 0 }; /* RISCV_HWPROBE_KEY_BASE_BEHAVIOR */
+    resolver_hwprobe = hwprobe ? hwprobe(&base, 1, 0, 0, 0) : -1;
+    int ima = resolver_hwprobe == 0 && base.key == 3 && (base.value & 1);
+    resolver_simd = (hwcap & (1UL << ('i' - 'a'))) && third == 0 && (ima || resolver_hwprobe == 38 /* ENOSYS */);
 #else
 /* glibc calls aarch64 resolvers with AT_HWCAP | _IFUNC_ARG_HWCAP and a
  * pointer to { size, AT_HWCAP, AT_HWCAP2 }. */
@@ -77,6 +91,9 @@ int main(int argc, char **argv)
     kv("resolver_owner", resolver_saw_owner);
     kv("resolver_cpu_id", resolver_saw_cpu);
     kv("simd", resolver_simd);
+#ifdef __riscv
+    kv("hwprobe", resolver_hwprobe);
+#endif
     put("\n");
     kv("rseq_size", __rseq_size);
     kv("rseq_offset", __rseq_offset);

@@ -18,9 +18,9 @@ pub fn root() -> &'static Path {
 /// and, for Rust on the x86_64 host target, the linker (the default
 /// rust-lld, or GNU ld: they lay sections out differently); each `*Pie`
 /// builds the same as its base as static-PIE (Rust with CRT0_STATIC_PIE=1 or
-/// the `*-none-pie.json` target, C with `crt0-cc -static-pie`). aarch64
-/// programs run under qemu-user, which answers ENOSYS to rseq(2); the
-/// real-kernel tests (tests/kernel.rs) cover registration there.
+/// the `*-none-pie.json` target, C with `crt0-cc -static-pie`). aarch64 and
+/// riscv64 programs run under qemu-user, which answers ENOSYS to rseq(2);
+/// the real-kernel tests (tests/kernel.rs) cover registration there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Config {
     X86_64Host,
@@ -32,18 +32,60 @@ pub enum Config {
     X86_64NonePie,
     Aarch64HostPie,
     Aarch64NonePie,
+    Riscv64Host,
+    Riscv64None,
+    Riscv64HostPie,
+    Riscv64NonePie,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arch {
     X86_64,
     Aarch64,
+    Riscv64,
+}
+
+impl Arch {
+    /// Rust's `target_arch` name, which is also the Debian cross
+    /// compiler's prefix and crt0-vm's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Aarch64 => "aarch64",
+            Arch::Riscv64 => "riscv64",
+        }
+    }
+
+    /// The C compiler that targets it (against glibc, for the differential
+    /// tests and crt0-cc's `CC`).
+    pub fn gcc(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "gcc",
+            Arch::Aarch64 => "aarch64-linux-gnu-gcc",
+            Arch::Riscv64 => "riscv64-linux-gnu-gcc",
+        }
+    }
+
+    /// qemu-user for it (none for x86_64, which runs natively).
+    pub fn qemu(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "",
+            Arch::Aarch64 => "qemu-aarch64-static",
+            Arch::Riscv64 => "qemu-riscv64-static",
+        }
+    }
+
+    /// The architecture whose name (as [`Arch::name`] gives it) is `name`.
+    pub fn from_name(name: &str) -> Arch {
+        [Arch::X86_64, Arch::Aarch64, Arch::Riscv64].into_iter().find(|a| a.name() == name).unwrap_or_else(|| panic!("no arch {name}"))
+    }
 }
 
 impl Config {
     pub fn arch(self) -> Arch {
         match self.base() {
             Config::Aarch64Host | Config::Aarch64None => Arch::Aarch64,
+            Config::Riscv64Host | Config::Riscv64None => Arch::Riscv64,
             _ => Arch::X86_64,
         }
     }
@@ -61,13 +103,28 @@ impl Config {
             Config::X86_64NonePie => Config::X86_64None,
             Config::Aarch64HostPie => Config::Aarch64Host,
             Config::Aarch64NonePie => Config::Aarch64None,
+            Config::Riscv64HostPie => Config::Riscv64Host,
+            Config::Riscv64NonePie => Config::Riscv64None,
+            c => c,
+        }
+    }
+
+    /// The static-PIE configuration built the same way as this one's base.
+    pub fn pie_variant(self) -> Config {
+        match self.base() {
+            Config::X86_64Host | Config::X86_64HostGnuLd => Config::X86_64HostPie,
+            Config::X86_64None => Config::X86_64NonePie,
+            Config::Aarch64Host => Config::Aarch64HostPie,
+            Config::Aarch64None => Config::Aarch64NonePie,
+            Config::Riscv64Host => Config::Riscv64HostPie,
+            Config::Riscv64None => Config::Riscv64NonePie,
             c => c,
         }
     }
 
     /// True for the freestanding JSON targets.
     pub fn freestanding(self) -> bool {
-        matches!(self.base(), Config::X86_64None | Config::Aarch64None)
+        matches!(self.base(), Config::X86_64None | Config::Aarch64None | Config::Riscv64None)
     }
 
     /// True when programs run natively (not under qemu-user), so the tests
@@ -88,11 +145,15 @@ impl Config {
             Config::X86_64NonePie => "x86_64-none-pie",
             Config::Aarch64HostPie => "aarch64-host-pie",
             Config::Aarch64NonePie => "aarch64-none-pie",
+            Config::Riscv64Host => "riscv64-host",
+            Config::Riscv64None => "riscv64-none",
+            Config::Riscv64HostPie => "riscv64-host-pie",
+            Config::Riscv64NonePie => "riscv64-none-pie",
         }
     }
 
     /// cargo's `--target` and the folder it puts the binaries in.
-    fn cargo_target(self) -> (&'static str, &'static str) {
+    pub fn cargo_target(self) -> (&'static str, &'static str) {
         match self {
             Config::X86_64Host | Config::X86_64HostGnuLd | Config::X86_64HostPie => {
                 ("x86_64-unknown-linux-gnu", "x86_64-unknown-linux-gnu")
@@ -102,23 +163,46 @@ impl Config {
             Config::Aarch64Host | Config::Aarch64HostPie => ("aarch64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"),
             Config::Aarch64None => ("aarch64-none.json", "aarch64-none"),
             Config::Aarch64NonePie => ("aarch64-none-pie.json", "aarch64-none-pie"),
+            Config::Riscv64Host | Config::Riscv64HostPie => ("riscv64gc-unknown-linux-gnu", "riscv64gc-unknown-linux-gnu"),
+            Config::Riscv64None => ("riscv64-none.json", "riscv64-none"),
+            Config::Riscv64NonePie => ("riscv64-none-pie.json", "riscv64-none-pie"),
         }
     }
 
     /// The environment crt/crt0-cc needs for this configuration.
     fn c_env(self) -> Vec<(&'static str, &'static str)> {
         let mut env = vec![];
-        if self.arch() == Arch::Aarch64 {
-            env.push(("CC", "aarch64-linux-gnu-gcc"));
+        if self.arch() != Arch::X86_64 {
+            env.push(("CC", self.arch().gcc()));
         }
         if self.freestanding() {
-            env.push(("CRT0_TARGET", if self.arch() == Arch::Aarch64 { "aarch64-none" } else { "x86_64-none" }));
+            env.push((
+                "CRT0_TARGET",
+                match self.arch() {
+                    Arch::X86_64 => "x86_64-none",
+                    Arch::Aarch64 => "aarch64-none",
+                    Arch::Riscv64 => "riscv64-none",
+                },
+            ));
         }
         env
     }
+
+    /// Whether the toolchain lacks a prebuilt `core` for this host target,
+    /// so that cargo must build it from rust-src (build-std): the pinned
+    /// nightly ships none for riscv64gc-unknown-linux-gnu.
+    fn needs_build_std(self) -> bool {
+        if self.freestanding() {
+            return true;
+        }
+        let (target, _) = self.cargo_target();
+        let out = Command::new("rustc").args(["--print", "target-libdir", "--target", target]).current_dir(root()).output().expect("rustc runs");
+        let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        !std::fs::read_dir(&dir).is_ok_and(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with("libcore-")))
+    }
 }
 
-pub const CONFIGS: [Config; 9] = [
+pub const CONFIGS: [Config; 13] = [
     Config::X86_64Host,
     Config::X86_64HostGnuLd,
     Config::X86_64None,
@@ -128,6 +212,10 @@ pub const CONFIGS: [Config; 9] = [
     Config::X86_64NonePie,
     Config::Aarch64HostPie,
     Config::Aarch64NonePie,
+    Config::Riscv64Host,
+    Config::Riscv64None,
+    Config::Riscv64HostPie,
+    Config::Riscv64NonePie,
 ];
 
 /// Defines a test module whose body runs once per listed configuration,
@@ -158,7 +246,9 @@ macro_rules! for_each_config {
             [x86_64_host => X86_64Host, x86_64_host_gnu_ld => X86_64HostGnuLd, x86_64_none => X86_64None,
              aarch64_host => Aarch64Host, aarch64_none => Aarch64None,
              x86_64_host_pie => X86_64HostPie, x86_64_none_pie => X86_64NonePie,
-             aarch64_host_pie => Aarch64HostPie, aarch64_none_pie => Aarch64NonePie]
+             aarch64_host_pie => Aarch64HostPie, aarch64_none_pie => Aarch64NonePie,
+             riscv64_host => Riscv64Host, riscv64_none => Riscv64None,
+             riscv64_host_pie => Riscv64HostPie, riscv64_none_pie => Riscv64NonePie]
             $($item)*
         }
     };
@@ -217,6 +307,8 @@ fn cargo_bins(package: &'static str, cfg: Config) -> PathBuf {
     if cfg.freestanding() {
         c.args(["-Zjson-target-spec", "-Zbuild-std=core,alloc,compiler_builtins"]);
         c.arg("-Zbuild-std-features=compiler-builtins-mem");
+    } else if cfg.needs_build_std() {
+        c.arg("-Zbuild-std=core,alloc");
     }
     c.env("RUSTFLAGS", if cfg == Config::X86_64HostGnuLd { "-C linker-features=-lld" } else { "" });
     c.env("CRT0_STATIC_PIE", if cfg.pie() { "1" } else { "0" });
@@ -241,18 +333,23 @@ pub fn example(name: &str, cfg: Config) -> PathBuf {
 pub fn c_program(source: &str, out_name: &str, flags: &[&str], cfg: Config) -> PathBuf {
     let mut c = Command::new(root().join("crt/crt0-cc"));
     c.envs(cfg.c_env());
-    build_c(c, "crt0-cc", "c-tests", source, out_name, flags, cfg)
+    build_c(c, "crt0-cc", "c-tests", source, out_name, flags, cfg, cfg.pie())
 }
 
 /// The same C file compiled against glibc (`gcc -static`, or `-static-pie`
-/// for the static-PIE configurations; `aarch64-linux-gnu-gcc` for aarch64)
+/// for the static-PIE configurations; the arch's cross gcc elsewhere)
 /// into target/glibc-tests/CONFIG/OUT: the reference a differential test
-/// compares crt0's build with.
+/// compares crt0's build with. glibc 2.36 has no static-PIE on riscv64 (no
+/// rcrt1.o), so the reference there is glibc's fixed-address build: the
+/// behaviour compared is the same, only crt0's build is static-PIE.
 pub fn glibc_program(source: &str, out_name: &str, flags: &[&str], cfg: Config) -> PathBuf {
-    let gcc = if cfg.arch() == Arch::Aarch64 { "aarch64-linux-gnu-gcc" } else { "gcc" };
+    let gcc = cfg.arch().gcc();
     let mut c = Command::new(gcc);
-    c.args((!cfg.pie()).then_some("-static"));
-    build_c(c, gcc, "glibc-tests", source, out_name, flags, cfg)
+    let glibc_pie = cfg.pie() && cfg.arch() != Arch::Riscv64;
+    if !glibc_pie {
+        c.arg("-static");
+    }
+    build_c(c, gcc, "glibc-tests", source, out_name, flags, cfg, glibc_pie)
 }
 
 /// A C++ compiler, for the C++ tests: GCC's or Clang's.
@@ -270,8 +367,10 @@ impl Cxx {
         match (self, arch) {
             (Cxx::Gnu, Arch::X86_64) => "g++",
             (Cxx::Gnu, Arch::Aarch64) => "aarch64-linux-gnu-g++",
+            (Cxx::Gnu, Arch::Riscv64) => "riscv64-linux-gnu-g++",
             (Cxx::Clang, Arch::X86_64) => "clang++",
             (Cxx::Clang, Arch::Aarch64) => "clang++ --target=aarch64-linux-gnu",
+            (Cxx::Clang, Arch::Riscv64) => "clang++ --target=riscv64-linux-gnu",
         }
     }
 
@@ -280,8 +379,10 @@ impl Cxx {
         match (self, arch) {
             (Cxx::Gnu, Arch::X86_64) => "g++",
             (Cxx::Gnu, Arch::Aarch64) => "g++-aarch64-linux-gnu",
+            (Cxx::Gnu, Arch::Riscv64) => "g++-riscv64-linux-gnu",
             (Cxx::Clang, Arch::X86_64) => "clang",
             (Cxx::Clang, Arch::Aarch64) => "clang, g++-aarch64-linux-gnu",
+            (Cxx::Clang, Arch::Riscv64) => "clang, g++-riscv64-linux-gnu",
         }
     }
 
@@ -301,7 +402,7 @@ pub fn cxx_program(source: &str, out_name: &str, flags: &[&str], cfg: Config, cx
     c.envs(cfg.c_env()).env("CXX", cxx.command(cfg.arch()));
     let what = format!("crt0-c++ with {} (Debian: {})", cxx.name(), cxx.packages(cfg.arch()));
     check_compiler(cxx.command(cfg.arch()), cxx.packages(cfg.arch()));
-    build_c(c, &what, "cxx-tests", source, out_name, flags, cfg)
+    build_c(c, &what, "cxx-tests", source, out_name, flags, cfg, cfg.pie())
 }
 
 /// The same C++ file against glibc and libstdc++ (`-static`, or
@@ -309,9 +410,11 @@ pub fn cxx_program(source: &str, out_name: &str, flags: &[&str], cfg: Config, cx
 pub fn glibc_cxx_program(source: &str, out_name: &str, flags: &[&str], cfg: Config, cxx: Cxx) -> PathBuf {
     let mut words = cxx.command(cfg.arch()).split(' ');
     let mut c = Command::new(words.next().unwrap());
-    c.args(words).arg("-pthread").args((!cfg.pie()).then_some("-static"));
+    // glibc 2.36 has no static-PIE on riscv64: its fixed-address build is the reference there.
+    let glibc_pie = cfg.pie() && cfg.arch() != Arch::Riscv64;
+    c.args(words).arg("-pthread").args((!glibc_pie).then_some("-static"));
     check_compiler(cxx.command(cfg.arch()), cxx.packages(cfg.arch()));
-    build_c(c, &format!("{} (Debian: {})", cxx.name(), cxx.packages(cfg.arch())), "glibc-cxx-tests", source, out_name, flags, cfg)
+    build_c(c, &format!("{} (Debian: {})", cxx.name(), cxx.packages(cfg.arch())), "glibc-cxx-tests", source, out_name, flags, cfg, glibc_pie)
 }
 
 /// Fails with the packages to install when `command`'s program is missing.
@@ -322,13 +425,14 @@ fn check_compiler(command: &str, packages: &str) {
 }
 
 /// Runs `compiler -O2 -g -Wall -Werror -o OUT SOURCE FLAGS` (plus
-/// `-static-pie` for static-PIE configurations) into target/DIR/CONFIG/OUT,
+/// `-static-pie` when `pie`) into target/DIR/CONFIG/OUT,
 /// once per test process: tests running in parallel share the binary
 /// instead of rewriting it under each other. The binary is linked under a
 /// name of this process's and renamed into place, so another test process
 /// running the old one (another `cargo test` in the same tree) neither sees
 /// a half-written file nor stops the link ("Text file busy").
-fn build_c(mut c: Command, what: &str, dir: &str, source: &str, out_name: &str, flags: &[&str], cfg: Config) -> PathBuf {
+#[allow(clippy::too_many_arguments)]
+fn build_c(mut c: Command, what: &str, dir: &str, source: &str, out_name: &str, flags: &[&str], cfg: Config, pie: bool) -> PathBuf {
     static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let dir = root().join("target").join(dir).join(cfg.name());
     let out = dir.join(out_name);
@@ -342,15 +446,28 @@ fn build_c(mut c: Command, what: &str, dir: &str, source: &str, out_name: &str, 
             .arg(&tmp)
             .arg(root().join(source))
             .args(flags)
-            .args(cfg.pie().then_some("-static-pie"))
+            .args(pie.then_some("-static-pie"))
             .current_dir(root())
             .output()
-            .unwrap_or_else(|e| panic!("{what} does not run ({e}); install it (Debian: gcc, gcc-aarch64-linux-gnu)"));
+            .unwrap_or_else(|e| panic!("{what} does not run ({e}); install it (Debian: gcc, gcc-aarch64-linux-gnu, gcc-riscv64-linux-gnu)"));
         check(&format!("{what} {source} for {}", cfg.name()), result);
         std::fs::rename(&tmp, &out).unwrap();
         built.push(key);
     }
     out
+}
+
+/// What `gcc` needs on its command line to link a static PIE: `-static-pie`,
+/// or, where its link spec does not know that option (GCC 12 for riscv64
+/// makes a PIE that asks for a dynamic linker), what crt/crt0-cc passes
+/// for it.
+pub fn static_pie_flags(gcc: &str) -> Vec<&'static str> {
+    let specs = Command::new(gcc).arg("-dumpspecs").output().unwrap_or_else(|e| panic!("{gcc}: {e}"));
+    if String::from_utf8_lossy(&specs.stdout).contains("--no-dynamic-linker") {
+        vec!["-static-pie"]
+    } else {
+        vec!["-static", "-Wl,-pie,--no-dynamic-linker"]
+    }
 }
 
 /// Builds `source` against glibc and with crt0 (the same `flags`), runs
@@ -426,16 +543,14 @@ pub fn field(line: &str, key: &str) -> Option<String> {
     line.split_whitespace().find_map(|w| w.strip_prefix(key)?.strip_prefix('=').map(str::to_string))
 }
 
-/// qemu-user for aarch64 programs, found on PATH.
-pub const QEMU: &str = "qemu-aarch64-static";
-
 /// A command for `program` with an empty environment plus `env`; aarch64
-/// programs run under qemu-user, which hands the guest that environment.
+/// and riscv64 programs run under qemu-user (found on PATH), which hands
+/// the guest that environment.
 pub fn command(cfg: Config, program: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut c = if cfg.native() {
         Command::new(program)
     } else {
-        let mut q = Command::new(QEMU);
+        let mut q = Command::new(cfg.arch().qemu());
         q.arg(program);
         q
     };
@@ -486,8 +601,8 @@ pub fn run_input(cfg: Config, program: &Path, args: &[&str], env: &[(&str, &str)
 }
 
 /// The system calls `program` makes, by name: from strace natively, from
-/// qemu-user's own `-strace` for aarch64 (which does not list the execve
-/// that started it, so it is added).
+/// qemu-user's own `-strace` for aarch64 and riscv64 (which does not list
+/// the execve that started it, so it is added).
 pub fn syscalls(cfg: Config, program: &Path, env: &[(&str, &str)]) -> Vec<String> {
     if cfg.native() {
         // One log per call: tests in one process may trace at the same time.
@@ -501,16 +616,20 @@ pub fn syscalls(cfg: Config, program: &Path, env: &[(&str, &str)]) -> Vec<String
         std::fs::remove_file(&log).ok();
         text.lines().map(|l| l.split('(').next().unwrap().to_string()).filter(|s| !s.starts_with("+++")).collect()
     } else {
-        let mut c = std::process::Command::new(QEMU);
+        let mut c = std::process::Command::new(cfg.arch().qemu());
         c.arg("-strace").arg(program).env_clear().envs(env.iter().copied());
         let r = run_command(c);
         r.assert_exit(0);
-        // Lines look like "PID name(args) = result"; qemu names the system
-        // calls it does not implement by number: rseq is 293 on aarch64.
+        // Lines look like "PID name(args) = result"; qemu 7.2 names the
+        // system calls it does not implement by number: rseq is 293 on
+        // aarch64 and riscv64, riscv_hwprobe 258.
         let names = r.stderr.lines().filter_map(|l| {
             let call = l.split_once(' ')?.1;
             if call.starts_with("Unknown syscall 293") {
                 return Some("rseq".to_string());
+            }
+            if call.starts_with("Unknown syscall 258") && cfg.arch() == Arch::Riscv64 {
+                return Some("riscv_hwprobe".to_string());
             }
             let name = call.split('(').next()?;
             (!name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
@@ -690,7 +809,8 @@ macro_rules! for_libc_configs {
     ($($item:tt)*) => {
         $crate::config_tests! {
             [x86_64_host => X86_64Host, x86_64_none_pie => X86_64NonePie,
-             aarch64_host_pie => Aarch64HostPie, aarch64_none => Aarch64None]
+             aarch64_host_pie => Aarch64HostPie, aarch64_none => Aarch64None,
+             riscv64_host => Riscv64Host, riscv64_none_pie => Riscv64NonePie]
             $($item)*
         }
     };

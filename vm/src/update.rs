@@ -1,11 +1,12 @@
 //! Moving the pins (`cargo xtask kernels update`): for each suite, the archive's InRelease
 //! checked with gpgv against Debian's archive keyring, each architecture's Packages.gz
-//! checked against it, the cloud flavour's metapackage (`linux-image-cloud-ARCH`) followed
+//! checked against it, the flavour's metapackage (`linux-image-cloud-ARCH`, see
+//! [`Arch::metapackage`]) followed
 //! to the package that holds the image (itself up to 6.x, its `linux-binary-*` dependency
 //! from 7.x), that .deb fetched and checked, and its image hashed. The .deb's SHA-256 thus
 //! comes from Debian's signature; the image's from the .deb.
 
-use crate::arch::{Arch, ARCHES};
+use crate::arch::Arch;
 use crate::fetch::{self, mirror};
 use crate::pins::{self, Kernel};
 use crate::{cache, run_tool};
@@ -19,15 +20,15 @@ pub fn pins_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("kernels.txt")
 }
 
-/// The pins for `suites` as the archive has them now, for every architecture.
-pub fn resolve(suites: &[&str]) -> Result<Vec<Kernel>, String> {
+/// The pins for `suites` as the archive has them now, for `arches` ([`crate::arch::ARCHES`]: all).
+pub fn resolve(suites: &[&str], arches: &[&'static Arch]) -> Result<Vec<Kernel>, String> {
     let work = cache::root().join("update");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let mut kernels = Vec::new();
     for suite in suites {
         let release = signed_release(suite)?;
         let date = field(&release, "Date").ok_or_else(|| format!("{suite}: InRelease has no Date"))?;
-        for arch in ARCHES {
+        for &arch in arches {
             let packages = packages(suite, arch, &release)?;
             let mut k = cloud_kernel(&packages, arch, suite)?;
             k.seen = date.clone();
@@ -114,16 +115,16 @@ fn packages(suite: &str, arch: &Arch, release: &str) -> Result<HashMap<String, V
     Ok(index)
 }
 
-/// The package holding the image of the cloud flavour's current kernel.
+/// The package holding the image of the flavour's current kernel.
 fn cloud_kernel(index: &HashMap<String, Vec<Stanza>>, arch: &'static Arch, suite: &str) -> Result<Kernel, String> {
-    let meta = format!("linux-image-cloud-{}", arch.debian);
+    let meta = arch.metapackage;
     let lookup = |name: &str, version: Option<&str>| {
         index
             .get(name)
             .and_then(|all| all.iter().find(|s| version.is_none() || s.get("Version") == version))
             .ok_or_else(|| format!("{suite} has no {name} {} for {}", version.unwrap_or(""), arch.debian))
     };
-    let image_pkg = lookup(&meta, None)?.depends("linux-image-").ok_or_else(|| format!("{meta} in {suite} depends on no linux-image-*"))?;
+    let image_pkg = lookup(meta, None)?.depends("linux-image-").ok_or_else(|| format!("{meta} in {suite} depends on no linux-image-*"))?;
     let image = lookup(&image_pkg.0, image_pkg.1.as_deref())?;
     // From 7.x the image package is a small one that depends on linux-binary-*.
     let holder = match image.depends("linux-binary-") {

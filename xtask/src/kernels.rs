@@ -25,8 +25,22 @@ pub fn main(args: Vec<OsString>) -> Result<(), String> {
             Ok(())
         }
         Some("update") => {
-            let suites: Vec<&str> = if args.len() > 1 { args[1..].iter().map(String::as_str).collect() } else { SUITES.to_vec() };
-            let kernels = update::resolve(&suites)?;
+            // `--arch NAME` (repeatable) limits the update to those architectures: adding
+            // one pins its kernels without moving the others'.
+            let mut rest = &args[1..];
+            let mut arches = Vec::new();
+            while let [flag, name, more @ ..] = rest {
+                if flag != "--arch" {
+                    break;
+                }
+                arches.push(crt0_vm::arch::arch(name)?);
+                rest = more;
+            }
+            if arches.is_empty() {
+                arches = crt0_vm::arch::ARCHES.to_vec();
+            }
+            let suites: Vec<&str> = if rest.is_empty() { SUITES.to_vec() } else { rest.iter().map(String::as_str).collect() };
+            let kernels = update::resolve(&suites, &arches)?;
             let changes = update::write(&kernels)?;
             if changes.is_empty() {
                 println!("{}: the pins are current", update::pins_path().display());

@@ -3,7 +3,7 @@
 // The Rust twin of the heap suite's `mixed` workload uses `alloc::alloc` (under std here).
 extern crate alloc;
 
-mod aarch64;
+mod cross;
 mod baselines;
 mod bench;
 mod child;
@@ -71,11 +71,14 @@ usage:
       the same for aarch64, in target/bench-aarch64/: size, syscalls and instructions under
       qemu-user, wall time in one boot of a real arm64 kernel (default N 1000; SUITE is one
       of vm/kernels.txt's: bookworm (6.1, the default), trixie (6.12), unstable (7.x))
-  xtask kernels [list | fetch | update [SUITE...] | run ARCH SUITE [-f FILE]... PROGRAM [ARGS...]]
+  xtask startup-riscv64 [--runs N] [--kernel SUITE] [--json FILE]
+      the same for riscv64, in target/bench-riscv64/ (SUITE trixie, the default, or unstable)
+  xtask kernels [list | fetch | update [--arch ARCH]... [SUITE...] | run ARCH SUITE [-f FILE]... PROGRAM [ARGS...]]
       the pinned real kernels (vm/kernels.txt): list them and the cache folder; fetch and
       verify them all into the cache; move the pins of SUITEs (default bookworm, trixie,
-      unstable) to the cloud kernels Debian's archive has now; or boot one (ARCH x86_64 or
-      aarch64) and run a static PROGRAM in it (in /prog, with each FILE), printing its output
+      unstable; of every ARCH, or of the named ones) to the kernels Debian's archive has now;
+      or boot one (ARCH x86_64, aarch64 or riscv64) and run a static PROGRAM in it (in /prog,
+      with each FILE), printing its output
   xtask threads [--runs N] [--threads N]
       crt0's pthread_create + pthread_join against glibc's (xtask/programs/thread_bench.c,
       static C programs), alternating runs, medians (default 11 runs of 10000 threads)
@@ -95,7 +98,8 @@ fn main() -> ExitCode {
         Some("heap-mixed-std") => heap::mixed_std(args.collect()),
         Some("percpu") => percpu(args.collect()),
         Some("mutex") => mutex(args.collect()),
-        Some("startup-aarch64") => aarch64::main(args.collect()),
+        Some("startup-aarch64") => cross::main(&cross::AARCH64, args.collect()),
+        Some("startup-riscv64") => cross::main(&cross::RISCV64, args.collect()),
         Some("threads") => threads(args.collect()),
         Some("bench") => bench::parse(args.collect()).and_then(|o| bench::run(&o)),
         Some("kernels") => kernels::main(args.collect()),

@@ -5,12 +5,13 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// Debian packages the tests use besides the real-kernel runner's (crt0_vm::arch): C
-/// compilation and linking, gdb and strace, valgrind's memcheck, qemu-user for the aarch64
+/// Debian packages the tests use besides the real-kernel runner's (crt0_vm::arch, which
+/// brings each architecture's cross gcc, qemu-system and firmware): C compilation and
+/// linking, gdb and strace, valgrind's memcheck, qemu-user for the aarch64 and riscv64
 /// configurations and gdb-multiarch to debug them, git for crt0 as a user's git dependency
-/// (tests/user_project.rs), the C++ compilers for both arches and clang (tests/cxx.rs, the
+/// (tests/user_project.rs), the C++ compilers for every arch and clang (tests/cxx.rs, the
 /// compiler-wrapper tests), make for a Makefile project built with crt0-cc.
-const PACKAGES: [&str; 12] = [
+const PACKAGES: [&str; 13] = [
     "gcc",
     "binutils",
     "gdb",
@@ -21,6 +22,7 @@ const PACKAGES: [&str; 12] = [
     "git",
     "g++",
     "g++-aarch64-linux-gnu",
+    "g++-riscv64-linux-gnu",
     "clang",
     "make",
 ];
@@ -31,6 +33,7 @@ const PACKAGES: [&str; 12] = [
 const STEPS: [&[&str]; 6] = [
     &["+stable", "build", "--lib"],
     &["+stable", "build", "--lib", "--target", "aarch64-unknown-linux-gnu"],
+    &["+stable", "build", "--lib", "--target", "riscv64gc-unknown-linux-gnu"],
     &["test"],
     &["test", "-p", "xtask"],
     &["test", "-p", "crt0-vm"],
@@ -126,14 +129,17 @@ fn installed(package: &str) -> bool {
         .is_ok_and(|o| o.stdout.starts_with(b"ii"))
 }
 
-/// rust-src for build-std (the `*-none` targets) on the pinned nightly, and the aarch64
-/// host target on nightly and stable. Both commands are additive: they never replace a
-/// toolchain.
+/// rust-src for build-std (the `*-none` targets) on the pinned nightly, the aarch64 host
+/// target on nightly and stable, and the riscv64 one on stable: the pinned nightly has no
+/// rust-std for riscv64gc-unknown-linux-gnu (its download is a 404), so the tests build that
+/// target's core with build-std from rust-src (tests/common, crt/crt0-cc). All these
+/// commands are additive: they never replace a toolchain.
 fn rustup() -> Result<(), String> {
-    let commands: [&[&str]; 3] = [
+    let commands: [&[&str]; 4] = [
         &["component", "add", "rust-src", "--toolchain", "nightly"],
         &["target", "add", "aarch64-unknown-linux-gnu", "--toolchain", "nightly"],
         &["target", "add", "aarch64-unknown-linux-gnu", "--toolchain", "stable"],
+        &["target", "add", "riscv64gc-unknown-linux-gnu", "--toolchain", "stable"],
     ];
     for args in commands {
         let status = Command::new("rustup").args(args).status().map_err(|e| format!("rustup: {e} (install rustup from rustup.rs)"))?;

@@ -25,10 +25,7 @@ use crt0::percpu::{self, Counter};
 use crt0::println;
 use crt0::syscall::{nr, raw};
 
-#[cfg(target_arch = "x86_64")]
-const CLOCK_GETTIME: usize = 228;
-#[cfg(target_arch = "aarch64")]
-const CLOCK_GETTIME: usize = 113;
+const CLOCK_GETTIME: usize = linux_raw_sys::general::__NR_clock_gettime as usize;
 
 fn now_ns() -> u64 {
     let mut ts = [0i64; 2];
@@ -86,7 +83,7 @@ fn per_call(n: u64, mut f: impl FnMut() -> u32) -> f64 {
 
 fn cpu_bench(r: u32, batch: u64) {
     let names = ["plain_load", "rseq_cpu", "vdso_getcpu", "getcpu_syscall"];
-    let vdso = cfg!(target_arch = "x86_64");
+    let vdso = crt0::vdso::GETCPU.get().is_some();
     println!("cpu registered={} vdso={}", percpu::cpu().is_some(), vdso);
     rounds(&names, r, |i| match i {
         0 => per_call(batch, plain_load),

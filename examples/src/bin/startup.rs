@@ -29,11 +29,13 @@ fn count_sw(mut x: u64) -> u32 {
     n
 }
 /// The feature behind a population-count instruction: POPCNT on x86_64,
-/// CNT (Advanced SIMD) on aarch64.
+/// CNT (Advanced SIMD) on aarch64, cpop (Zbb) on riscv64.
 #[cfg(target_arch = "x86_64")]
 const POPCOUNT: Features = Features::POPCNT;
 #[cfg(target_arch = "aarch64")]
 const POPCOUNT: Features = Features::ASIMD;
+#[cfg(target_arch = "riscv64")]
+const POPCOUNT: Features = Features::ZBB;
 crt0::ifunc! {
     fn count_ones(x: u64) -> u32 = |cpu: &crt0::ifunc::Cpu| {
         says("resolver: picks count_ones by CPU feature");

@@ -25,6 +25,14 @@ pub const LDBL_MANT_DIG: u32 = 113;
 /// by its value before rounding: glibc decides before rounding (as glibc configures AArch64).
 pub const TININESS_BEFORE_ROUNDING: bool = true;
 
+/// A double converted to a 64-bit integer as `fcvtzs` converts it (what
+/// glibc's lrint and llround return): saturating, NaN to 0, which is
+/// exactly Rust's `as`.
+#[cfg_attr(test, allow(dead_code))] // only the C library (not in hosted builds) converts
+pub fn f64_to_i64(r: f64) -> i64 {
+    r as i64
+}
+
 pub use mem::{copy_backward, copy_forward, fill};
 
 /// `memcpy`, returning `dst`: the 16-byte copy loop.
@@ -87,6 +95,9 @@ pub struct Tcb {
 /// Size of the TCB; the TLS block follows it, crt0's per-thread data and
 /// the rseq area sit below the thread pointer.
 pub const TCB_SIZE: usize = core::mem::size_of::<Tcb>();
+/// Where the TCB starts relative to the thread pointer: at it, so the TLS
+/// block starts at `TP + round_up(16, p_align)`.
+pub const TCB_OFFSET: isize = 0;
 const _: () = assert!(TCB_SIZE == 16, "the AArch64 TLS ABI fixes the TCB at 16 bytes");
 
 /// The main thread's thread pointer, for debuggers that cannot read

@@ -28,6 +28,19 @@ pub const LDBL_MANT_DIG: u32 = 64;
 /// by its value before rounding: glibc decides after rounding (x86, as glibc configures it).
 pub const TININESS_BEFORE_ROUNDING: bool = false;
 
+/// A double converted to a 64-bit integer as `cvtsd2si` converts it (what
+/// glibc's lrint and llround return): NaN and out of range give the
+/// "integer indefinite" i64::MIN; in range, truncation (`r` is integral
+/// where the C library calls this).
+#[cfg_attr(test, allow(dead_code))] // only the C library (not in hosted builds) converts
+pub fn f64_to_i64(r: f64) -> i64 {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    if !(-LIMIT..LIMIT).contains(&r) {
+        return i64::MIN;
+    }
+    r as i64
+}
+
 
 // `_start` lives in crt/ so the per-arch entry code stays in one small file.
 #[cfg(not(any(test, all(panic = "unwind", not(doc)))))]
@@ -75,6 +88,8 @@ pub struct Tcb {
 
 /// Size of the TCB; the runtime's per-thread data follows it.
 pub const TCB_SIZE: usize = core::mem::size_of::<Tcb>();
+/// Where the TCB starts relative to the thread pointer: at it (`%fs:0`).
+pub const TCB_OFFSET: isize = 0;
 
 /// Fills the TCB at `tp` for a new thread. Only the non-zero fields are
 /// written: the TCB lives in a fresh, zero-filled allocation.

@@ -152,7 +152,21 @@ pub unsafe extern "C" fn strtod(s: *const c_char, end: *mut *mut c_char) -> c_do
 #[no_mangle]
 pub unsafe extern "C" fn strtof(s: *const c_char, end: *mut *mut c_char) -> c_float {
     // SAFETY: per the caller.
-    unsafe { to_binary(s, end, &parse::F32) as f32 }
+    narrow(unsafe { to_binary(s, end, &parse::F32) })
+}
+
+/// `x`, a value already rounded to float's range and precision, as a
+/// float. A NaN by hand, keeping its sign and the top of its payload (and
+/// quiet): RISC-V's `fcvt.s.d`, which `as` compiles to there, returns the
+/// canonical NaN instead, where glibc's strtof keeps the sign of "-nan".
+fn narrow(x: f64) -> f32 {
+    if x.is_nan() {
+        let b = x.to_bits();
+        let sign = ((b >> 63) as u32) << 31;
+        let payload = (b >> 29) as u32 & 0x007f_ffff;
+        return f32::from_bits(sign | 0x7fc0_0000 | payload);
+    }
+    x as f32
 }
 
 /// `double atof(const char *s)`.

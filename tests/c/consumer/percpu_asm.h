@@ -76,6 +76,39 @@ static inline int percpu_add_cs(struct consumer_rseq *rs, long *slot, int cpu, l
 aborted:
     return 1;
 }
+#elif defined(__riscv) && __riscv_xlen == 64
+#define CONSUMER_RSEQ_SIG 0xf1401073 /* csrw mhartid, x0 */
+static inline int percpu_add_cs(struct consumer_rseq *rs, long *slot, int cpu, long n)
+{
+    __asm__ goto(
+        ".pushsection __rseq_cs, \"aw\"\n\t"
+        ".balign 32\n\t"
+        "333:\n\t"
+        ".long 0, 0\n\t"
+        ".quad 1f, 2f - 1f, 4f\n\t"
+        ".popsection\n\t"
+        "lla t0, 333b\n\t"
+        "sd t0, 8(%[rs])\n\t"      /* rseq_cs: the kernel watches from here */
+        "1:\n\t"
+        "lw t1, 4(%[rs])\n\t"
+        "bne t1, %[cpu], %l[aborted]\n\t" /* still on the CPU whose word we take? */
+        "ld t2, 0(%[slot])\n\t"
+        "add t2, t2, %[n]\n\t"
+        "sd t2, 0(%[slot])\n\t"    /* the commit */
+        "2:\n\t"
+        ".pushsection __rseq_failure, \"ax\"\n\t"
+        ".long 0xf1401073\n\t"     /* signature, right before the handler */
+        "4:\n\t"
+        "j %l[aborted]\n\t"
+        ".popsection\n\t"
+        :
+        : [rs] "r"(rs), [cpu] "r"((long)cpu), [slot] "r"(slot), [n] "r"(n)
+        : "memory", "t0", "t1", "t2"
+        : aborted);
+    return 0;
+aborted:
+    return 1;
+}
 #else
 #error "no rseq critical section for this architecture"
 #endif
@@ -85,8 +118,10 @@ static inline void *consumer_thread_pointer(void)
     void *tp;
 #if defined(__x86_64__)
     __asm__("movq %%fs:0, %0" : "=r"(tp)); /* the TCB's self pointer */
-#else
+#elif defined(__aarch64__)
     __asm__("mrs %0, tpidr_el0" : "=r"(tp));
+#else
+    __asm__("mv %0, tp" : "=r"(tp));
 #endif
     return tp;
 }

@@ -8,11 +8,14 @@ pub mod maps;
 mod tls;
 
 /// The feature that provides a population-count instruction: POPCNT on
-/// x86_64; on aarch64 it is CNT, part of Advanced SIMD.
+/// x86_64; on aarch64 it is CNT, part of Advanced SIMD; on riscv64 `cpop`,
+/// part of Zbb.
 #[cfg(target_arch = "x86_64")]
 pub const POPCOUNT: Features = Features::POPCNT;
 #[cfg(target_arch = "aarch64")]
 pub const POPCOUNT: Features = Features::ASIMD;
+#[cfg(target_arch = "riscv64")]
+pub const POPCOUNT: Features = Features::ZBB;
 
 /// The rseq `cpu_id` of this thread as crt0's area shows it (-1 before
 /// registration, -2 after a failed one).

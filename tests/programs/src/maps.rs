@@ -3,15 +3,10 @@
 
 use crt0::syscall::{raw, read};
 
-#[cfg(target_arch = "x86_64")]
 mod nr {
-    pub const OPENAT: usize = 257;
-    pub const CLOSE: usize = 3;
-}
-#[cfg(target_arch = "aarch64")]
-mod nr {
-    pub const OPENAT: usize = 56;
-    pub const CLOSE: usize = 57;
+    use linux_raw_sys::general as g;
+    pub const OPENAT: usize = g::__NR_openat as usize;
+    pub const CLOSE: usize = g::__NR_close as usize;
 }
 const AT_FDCWD: usize = -100isize as usize;
 

@@ -4,21 +4,14 @@
 
 use crt0::syscall::{nr, raw};
 
-#[cfg(target_arch = "x86_64")]
+/// The calls crt0 has no number for, for the architecture being built.
 mod more_nr {
-    pub const SCHED_GETAFFINITY: usize = 204;
-    pub const TIMER_CREATE: usize = 222;
-    pub const TIMER_SETTIME: usize = 223;
-    pub const TIMER_DELETE: usize = 226;
-    pub const SCHED_YIELD: usize = 24;
-}
-#[cfg(target_arch = "aarch64")]
-mod more_nr {
-    pub const SCHED_GETAFFINITY: usize = 123;
-    pub const TIMER_CREATE: usize = 107;
-    pub const TIMER_SETTIME: usize = 110;
-    pub const TIMER_DELETE: usize = 111;
-    pub const SCHED_YIELD: usize = 124;
+    use linux_raw_sys::general as g;
+    pub const SCHED_GETAFFINITY: usize = g::__NR_sched_getaffinity as usize;
+    pub const TIMER_CREATE: usize = g::__NR_timer_create as usize;
+    pub const TIMER_SETTIME: usize = g::__NR_timer_settime as usize;
+    pub const TIMER_DELETE: usize = g::__NR_timer_delete as usize;
+    pub const SCHED_YIELD: usize = g::__NR_sched_yield as usize;
 }
 use more_nr::*;
 

@@ -114,10 +114,7 @@ fn signaller() {
 
 /// wait4(pid, &status, 0, NULL): the child's wait status.
 fn wait(pid: usize) -> Option<i32> {
-    #[cfg(target_arch = "x86_64")]
-    const WAIT4: usize = 61;
-    #[cfg(target_arch = "aarch64")]
-    const WAIT4: usize = 260;
+    const WAIT4: usize = linux_raw_sys::general::__NR_wait4 as usize;
     let mut status = 0i32;
     loop {
         // SAFETY: status is a live local the kernel writes.

@@ -24,29 +24,18 @@ use crt0::println;
 use crt0::syscall::raw;
 use crt0_test_programs::{cpu_id, getcpu, owner, parse, pin_to};
 
-#[cfg(target_arch = "aarch64")]
+/// The system calls this program makes itself, for the architecture being built.
 mod nr {
-    pub const CLONE: usize = 220;
-    pub const EXECVE: usize = 221;
-    pub const WAIT4: usize = 260;
-    pub const OPENAT: usize = 56;
-    pub const DUP3: usize = 24;
-    pub const CLOCK_GETTIME: usize = 113;
-    pub const UNAME: usize = 160;
-    pub const PRCTL: usize = 167;
-    pub const RSEQ: u32 = 293;
-}
-#[cfg(target_arch = "x86_64")]
-mod nr {
-    pub const CLONE: usize = 56;
-    pub const EXECVE: usize = 59;
-    pub const WAIT4: usize = 61;
-    pub const OPENAT: usize = 257;
-    pub const DUP3: usize = 292;
-    pub const CLOCK_GETTIME: usize = 228;
-    pub const UNAME: usize = 63;
-    pub const PRCTL: usize = 157;
-    pub const RSEQ: u32 = 334;
+    use linux_raw_sys::general as g;
+    pub const CLONE: usize = g::__NR_clone as usize;
+    pub const EXECVE: usize = g::__NR_execve as usize;
+    pub const WAIT4: usize = g::__NR_wait4 as usize;
+    pub const OPENAT: usize = g::__NR_openat as usize;
+    pub const DUP3: usize = g::__NR_dup3 as usize;
+    pub const CLOCK_GETTIME: usize = g::__NR_clock_gettime as usize;
+    pub const UNAME: usize = g::__NR_uname as usize;
+    pub const PRCTL: usize = g::__NR_prctl as usize;
+    pub const RSEQ: u32 = g::__NR_rseq;
 }
 const SIGCHLD: usize = 17;
 const AT_FDCWD: usize = -100isize as usize;
@@ -73,6 +62,8 @@ mod seccomp {
     const ARCH: u32 = 0xc000_003e; // AUDIT_ARCH_X86_64
     #[cfg(target_arch = "aarch64")]
     const ARCH: u32 = 0xc000_00b7; // AUDIT_ARCH_AARCH64
+    #[cfg(target_arch = "riscv64")]
+    const ARCH: u32 = 0xc000_00f3; // AUDIT_ARCH_RISCV64: EM_RISCV (243) | 64-bit | little-endian
     const PR_SET_NO_NEW_PRIVS: usize = 38;
     const PR_SET_SECCOMP: usize = 22;
     const SECCOMP_MODE_FILTER: usize = 2;

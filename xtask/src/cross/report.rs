@@ -1,12 +1,12 @@
-//! Presenting the `startup-aarch64` figures, in the forms `startup` uses: a Markdown table for
+//! Presenting the `startup-aarch64` and `startup-riscv64` figures, in the forms `startup` uses: a Markdown table for
 //! people, JSON for scripts.
 
-use super::{series, Kernel, Row};
+use super::{series, Cross, Kernel, Row};
 use crate::report::{string, thousands};
 use crate::startup::ARGV0;
 use std::fmt::Write;
 
-pub fn table(rows: &[Row], kernel: Kernel, runs: usize) -> String {
+pub fn table(cross: &Cross, rows: &[Row], kernel: Kernel, runs: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -38,20 +38,22 @@ pub fn table(rows: &[Row], kernel: Kernel, runs: usize) -> String {
     }
     let _ = writeln!(
         out,
-        "\nSize: aarch64-linux-gnu-strip on a copy. Syscalls and instructions: under qemu-user \
-         (qemu-aarch64-static) with argv[0] = \"{ARGV0}\" and an empty environment; syscalls from \
+        "\nSize: {} on a copy. Syscalls and instructions: under qemu-user \
+         ({}) with argv[0] = \"{ARGV0}\" and an empty environment; syscalls from \
          its -strace (execve added, as qemu-user makes it itself; rseq is its \"Unknown syscall \
          293\", answered ENOSYS), instructions counted as the one-instruction blocks logged by \
-         -singlestep -d exec,nochain."
+         -singlestep -d exec,nochain.",
+        cross.strip, cross.qemu_user
     );
     if let Some(floor) = rows.first().and_then(|r| r.figures.as_ref().ok()) {
         let _ = writeln!(
             out,
-            "Wall time: in one boot of Linux {} (Debian {}, qemu-system-aarch64), the median of \
+            "Wall time: in one boot of Linux {} (Debian {}, qemu-system-{}), the median of \
              {runs} fork+execve+wait4 runs per program timed with the guest's CLOCK_MONOTONIC, \
              interleaved round-robin (floor median {:.1} µs).",
             series(kernel),
             kernel.suite,
+            cross.name,
             floor.median.as_secs_f64() * 1e6
         );
     }
@@ -71,7 +73,7 @@ pub fn json(rows: &[Row], kernel: Kernel, runs: usize) -> String {
 }
 
 fn json_row(row: &Row) -> String {
-    let mut fields = vec![format!("\"name\": {}", string(row.name))];
+    let mut fields = vec![format!("\"name\": {}", string(&row.name))];
     if let Some(binary) = &row.binary {
         fields.push(format!(
             "\"binary\": {}",

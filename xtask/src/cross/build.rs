@@ -1,68 +1,72 @@
-//! Building the aarch64 programs that `startup-aarch64` compares, and the `kernel` test
-//! program that times them inside the VM.
+//! Building the programs that `startup-aarch64` and `startup-riscv64` compare, and the
+//! `kernel` test program that times them inside the VM.
 
-use crate::baselines::{self, Entry, Paths};
+use super::Cross;
+use crate::baselines::{self, Paths};
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Debian's gcc-aarch64-linux-gnu: the cross compiler with a static glibc.
-const CC: &str = "aarch64-linux-gnu-gcc";
-const HOST_TARGET: &str = "aarch64-unknown-linux-gnu";
+/// One row to build: its name in the table, and the binary or why there is none.
+pub struct Entry {
+    pub name: String,
+    pub binary: Result<PathBuf, String>,
+}
 
 /// Where the programs go. Each has its own file name, because the VM runner puts every file
 /// it is given in the same guest folder under its base name.
-pub fn bench_dir(paths: &Paths) -> PathBuf {
-    paths.target.join("bench-aarch64")
+pub fn bench_dir(cross: &Cross, paths: &Paths) -> PathBuf {
+    paths.target.join(format!("bench-{}", cross.name))
 }
 
 /// Builds every row in table order, the floor first; a row that cannot be built carries the
 /// reason instead.
-pub fn build_all(paths: &Paths) -> Vec<Entry> {
-    let bench = bench_dir(paths);
+pub fn build_all(cross: &Cross, paths: &Paths) -> Vec<Entry> {
+    let bench = bench_dir(cross, paths);
     if let Err(e) = fs::create_dir_all(&bench) {
         panic!("cannot create {}: {e}", bench.display());
     }
     let hello_c = paths.programs.join("hello.c");
     let out = |name: &str| bench.join(name);
+    let a = cross.name;
     vec![
         Entry {
-            name: "floor: asm `_start`, write, exit_group",
+            name: "floor: asm `_start`, write, exit_group".into(),
             binary: baselines::compile(
-                CC,
+                cross.cc,
                 &["-nostdlib", "-static"],
-                &paths.programs.join("floor-aarch64.S"),
+                &paths.programs.join(cross.floor),
                 &out("floor"),
             ),
         },
         Entry {
-            name: "glibc static",
-            binary: baselines::compile(CC, &["-O2", "-static"], &hello_c, &out("glibc-hello")),
+            name: "glibc static".into(),
+            binary: baselines::compile(cross.cc, &["-O2", "-static"], &hello_c, &out("glibc-hello")),
         },
         Entry {
-            name: "crt0 Rust hello, aarch64-none (rust-lld)",
-            binary: rust_hello_none(paths)
+            name: format!("crt0 Rust hello, {a}-none (rust-lld)"),
+            binary: rust_hello_none(cross, paths)
                 .and_then(|built| copy(&built, &out("crt0-rust-hello-none"))),
         },
         Entry {
-            name: "crt0 Rust hello, aarch64 host target (GNU ld)",
-            binary: cargo_build(paths, "crt0-examples", "hello", HOST_TARGET, &[])
+            name: format!("crt0 Rust hello, {a} host target (GNU ld)"),
+            binary: cargo_build(paths, "crt0-examples", "hello", cross.host_target, cross.host_flags)
                 .and_then(|built| copy(&built, &out("crt0-rust-hello-host"))),
         },
         Entry {
-            name: "crt0 C hello (GNU ld)",
-            binary: crt0_c(paths, &out("crt0-c-hello")),
+            name: "crt0 C hello (GNU ld)".into(),
+            binary: crt0_c(cross, paths, &out("crt0-c-hello")),
         },
     ]
 }
 
 /// The `kernel` test program, which runs and times the others in the guest.
-pub fn driver(paths: &Paths) -> Result<PathBuf, String> {
-    cargo_build(paths, "crt0-test-programs", "kernel", HOST_TARGET, &[])
+pub fn driver(cross: &Cross, paths: &Paths) -> Result<PathBuf, String> {
+    cargo_build(paths, "crt0-test-programs", "kernel", cross.host_target, cross.host_flags)
 }
 
-fn rust_hello_none(paths: &Paths) -> Result<PathBuf, String> {
+fn rust_hello_none(cross: &Cross, paths: &Paths) -> Result<PathBuf, String> {
     let build_std = [
         "-Zjson-target-spec",
         "-Zbuild-std=core,alloc,compiler_builtins",
@@ -72,7 +76,7 @@ fn rust_hello_none(paths: &Paths) -> Result<PathBuf, String> {
         paths,
         "crt0-examples",
         "hello",
-        "aarch64-none.json",
+        &format!("{}-none.json", cross.name),
         &build_std,
     )
 }
@@ -113,10 +117,10 @@ fn cargo_build(
     Ok(binary)
 }
 
-fn crt0_c(paths: &Paths, output: &Path) -> Result<PathBuf, String> {
+fn crt0_c(cross: &Cross, paths: &Paths, output: &Path) -> Result<PathBuf, String> {
     let mut cmd = Command::new(paths.root.join("crt/crt0-cc"));
     cmd.current_dir(&paths.root)
-        .env("CC", CC)
+        .env("CC", cross.cc)
         .env_remove("CRT0_TARGET")
         .args(["-O2", "-o"])
         .arg(output)

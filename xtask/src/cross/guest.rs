@@ -1,4 +1,4 @@
-//! Wall times under a real arm64 kernel: one boot with crt0-vm (vm/), in which the `kernel`
+//! Wall times under a real kernel of the architecture: one boot with crt0-vm (vm/), in which the `kernel`
 //! test program (tests/programs/src/bin/kernel.rs) runs every program with the `N*PROGRAM`
 //! arguments and prints the guest's CLOCK_MONOTONIC time of each.
 
