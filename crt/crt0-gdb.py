@@ -20,7 +20,8 @@
 # TPIDR_EL0 register: qemu-user's), the program headers
 # and the architecture's TLS ABI: x86_64 variant II (the block ends at the
 # thread pointer, %fs_base), aarch64 variant I (it starts 16 bytes after
-# TPIDR_EL0, rounded to the block's alignment).
+# TPIDR_EL0, rounded to the block's alignment), riscv64 variant I with the
+# TCB below the thread pointer (the block starts at tp).
 
 import struct
 
@@ -34,7 +35,9 @@ gdb.execute("set backtrace past-main on", to_string=True)
 
 def _arch():
     name = gdb.selected_inferior().architecture().name()
-    return "aarch64" if "aarch64" in name else "x86_64"
+    if "aarch64" in name:
+        return "aarch64"
+    return "riscv64" if "riscv" in name else "x86_64"
 
 
 def _int(symbol, ctype):
@@ -84,7 +87,7 @@ def _thread_pointer(thread=None):
     """The thread pointer of `thread` (default: the selected one), and how it
     was found; (None, why) when the target does not say."""
     thread = thread or gdb.selected_thread()
-    register = "fs_base" if _arch() == "x86_64" else "tpidr"
+    register = {"x86_64": "fs_base", "aarch64": "tpidr", "riscv64": "tp"}[_arch()]
     previous = gdb.selected_thread()
     try:
         thread.switch()
@@ -148,6 +151,8 @@ def tls_lines(thread=None):
     filesz, memsz, align = image
     if _arch() == "x86_64":
         start = tp - _round_up(memsz, align)
+    elif _arch() == "riscv64":
+        start = tp
     else:
         start = tp + _round_up(16, align)
     lines.append(

@@ -114,6 +114,12 @@ pub const TCB_SIZE: usize = core::mem::size_of::<Tcb>();
 /// which is `tp` itself.
 pub const TCB_OFFSET: isize = -(TCB_SIZE as isize);
 
+/// Keeps the main thread's thread pointer where a debugger finds it: nothing
+/// to keep on riscv64, where `tp` is a general register every debugger and
+/// gdb stub reads (crt/crt0-gdb.py reads it).
+#[inline(always)]
+pub fn note_main_thread_pointer(_tp: *mut u8) {}
+
 /// The stack-protector canary. On riscv64 Linux, gcc's and LLVM's
 /// `-fstack-protector` code loads this global (glibc exports it from the
 /// dynamic linker), as on aarch64: one value for the whole process. An
