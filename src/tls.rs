@@ -133,7 +133,7 @@ impl Layout {
         let tcb_below = s.tcb_offset.unsigned_abs();
         let tcb_ok = match s.variant {
             Variant::II => s.tcb_offset == 0,
-            Variant::I => s.tcb_offset <= 0 && tcb_below <= s.tcb_size && tcb_below % s.tcb_align == 0,
+            Variant::I => s.tcb_offset <= 0 && tcb_below <= s.tcb_size && tcb_below.is_multiple_of(s.tcb_align),
         };
         if !tcb_ok {
             return None;

@@ -13,6 +13,11 @@
 
 use crate::{auxv, vdso};
 
+/// AT_HWCAP's bit for a single-letter extension: bit `letter - 'a'`.
+const fn letter(l: u8) -> u64 {
+    1 << (l - b'a')
+}
+
 use super::syscalls::{nr, syscall5};
 
 bitflags::bitflags! {
@@ -23,15 +28,15 @@ bitflags::bitflags! {
     /// letters from hwprobe's own answer, are not mapped: bit 63 is `ifunc`'s.)
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub struct Features: u64 {
-        const A = 1 << (b'a' - b'a');
-        const C = 1 << (b'c' - b'a');
-        const D = 1 << (b'd' - b'a');
-        const F = 1 << (b'f' - b'a');
-        const H = 1 << (b'h' - b'a');
-        const I = 1 << (b'i' - b'a');
-        const M = 1 << (b'm' - b'a');
-        const Q = 1 << (b'q' - b'a');
-        const V = 1 << (b'v' - b'a');
+        const A = letter(b'a');
+        const C = letter(b'c');
+        const D = letter(b'd');
+        const F = letter(b'f');
+        const H = letter(b'h');
+        const I = letter(b'i');
+        const M = letter(b'm');
+        const Q = letter(b'q');
+        const V = letter(b'v');
         const ZBA = 1 << EXT_SHIFT;
         const ZBB = 1 << (EXT_SHIFT + 1);
         const ZBS = 1 << (EXT_SHIFT + 2);

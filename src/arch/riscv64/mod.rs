@@ -154,8 +154,9 @@ pub fn stack_guard() -> usize {
 /// outlives the thread; every TLS access after this call goes through it.
 pub unsafe fn set_thread_pointer(tp: *mut u8, _hwcap2: usize) -> bool {
     // SAFETY: writing the reserved tp register; per the caller, the TLS
-    // accesses that follow find a valid block through it.
-    unsafe { asm!("mv tp, {}", in(reg) tp, options(nomem, nostack, preserves_flags)) };
+    // accesses that follow find a valid block through it (not `nomem`, so
+    // that none of them moves before it).
+    unsafe { asm!("mv tp, {}", in(reg) tp, options(nostack, preserves_flags)) };
     true
 }
 
