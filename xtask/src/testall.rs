@@ -30,7 +30,7 @@ const PACKAGES: [&str; 13] = [
 /// The test steps: the library on stable for both host targets, every test of the root
 /// package (all configurations, the real kernels included), then the unit tests of the
 /// workspace members that `cargo test` alone does not run.
-const STEPS: [&[&str]; 6] = [
+const STEPS: [&[&str]; 7] = [
     &["+stable", "build", "--lib"],
     &["+stable", "build", "--lib", "--target", "aarch64-unknown-linux-gnu"],
     &["+stable", "build", "--lib", "--target", "riscv64gc-unknown-linux-gnu"],
