@@ -539,6 +539,27 @@ mod tests {
     }
 
     #[test]
+    fn riscv64_static_pie_with_a_driver_that_does_not_know_it() {
+        // GCC 12 for riscv64: no --no-dynamic-linker in its -static-pie spec.
+        let mut e = env("riscv64gc-unknown-linux-gnu", "riscv64", "linux", Some("riscv64-linux-gnu-gcc"));
+        e.path = Some(std::env::var_os("PATH").unwrap_or_default());
+        let linker_installed = std::env::split_paths(e.path.as_ref().unwrap()).any(|d| d.join("riscv64-linux-gnu-gcc").is_file());
+        assert!(linker_installed, "riscv64-linux-gnu-gcc is missing (Debian: apt-get install gcc-riscv64-linux-gnu)");
+        e.driver_knows_static_pie = false;
+        let plan = Link::new().static_pie(true).plan(&e).unwrap();
+        assert_eq!(
+            args_for(&plan, "bins"),
+            ["-nostartfiles", "-nostdlib", "-static", "-Wl,-pie,--no-dynamic-linker", "-Wl,-e,_start_pie"]
+        );
+        e.driver_knows_static_pie = true;
+        let plan = Link::new().static_pie(true).plan(&e).unwrap();
+        assert_eq!(args_for(&plan, "bins"), ["-nostartfiles", "-nostdlib", "-static-pie", "-Wl,-e,_start_pie"]);
+        // What the real driver says about itself.
+        assert!(!driver_knows_static_pie(Some("riscv64-linux-gnu-gcc")), "GCC 12 for riscv64 has learnt -static-pie");
+        assert_eq!(cross_gcc("riscv64gc"), ("riscv64-linux-gnu-gcc".to_string(), "gcc-riscv64-linux-gnu".to_string()));
+    }
+
+    #[test]
     fn static_pie_from_the_environment_or_the_builder() {
         let mut e = env("x86_64-unknown-linux-gnu", "x86_64", "linux", None);
         e.static_pie_env = Some("1".into());

@@ -27,7 +27,7 @@ const PACKAGES: [&str; 13] = [
     "make",
 ];
 
-/// The test steps: the library on stable for both host targets, every test of the root
+/// The test steps: the library on stable for every host target, every test of the root
 /// package (all configurations, the real kernels included), then the unit tests of the
 /// workspace members that `cargo test` alone does not run.
 const STEPS: [&[&str]; 7] = [
