@@ -14,8 +14,13 @@
 //!    R_*_IRELATIVE, whose resolvers are ordinary code and may use TLS,
 //!    globals and the CPU features.
 //!
-//! Any other type is a fatal error naming it: a static executable has no
-//! symbols to bind, so a symbolic relocation means a broken link.
+//! One symbolic type is applied too, after the first pass: R_*_ABS64 (on
+//! riscv64 GNU ld leaves it for a word holding the address of a weak
+//! definition, e.g. a C++ vtable's `__cxa_pure_virtual`, which crt0-cc
+//! makes weak), computed from DT_SYMTAB as glibc's static-PIE start-up
+//! computes it. Any other type is a fatal error naming it: a static
+//! executable has nothing to bind, so another symbolic relocation means a
+//! broken link.
 
 use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
@@ -42,6 +47,7 @@ const DT_REL: u64 = elf::DT_REL as u64;
 const DT_JMPREL: u64 = elf::DT_JMPREL as u64;
 const DT_RELRSZ: u64 = 35;
 const DT_RELR: u64 = 36;
+const DT_SYMTAB: u64 = elf::DT_SYMTAB as u64;
 
 /// Relocation types every architecture spells the same way (R_X86_64_NONE,
 /// R_AARCH64_NONE: in glibc's elf.h, not the kernel's uapi).
@@ -123,7 +129,7 @@ pub fn apply_rela_at(
                 None
             }
             Pass::Relative if kind == R_NONE => None,
-            Pass::Irelative if kind == arch::R_RELATIVE || kind == R_NONE => None,
+            Pass::Irelative if kind == arch::R_RELATIVE || kind == R_NONE || kind == arch::R_ABS64 => None,
             _ => return Err(kind),
         };
         if let Some(v) = apply {
@@ -192,6 +198,8 @@ pub struct Dynamic {
     pub relr: (usize, usize),
     /// DT_REL is there: 64-bit Linux uses RELA only, so crt0 refuses it.
     pub has_rel: bool,
+    /// DT_SYMTAB: the symbols that `R_*_ABS64` entries name (0 if none).
+    pub symtab: usize,
 }
 
 /// Reads the tags crt0 needs from a dynamic table that ends in DT_NULL (or
@@ -205,7 +213,7 @@ pub fn read_dynamic(entries: &[[u64; 2]]) -> Dynamic {
 /// [`apply_rela_at`] is, to run before relocation.
 #[inline(always)]
 pub fn read_dynamic_at(table: usize, n: usize) -> Dynamic {
-    let mut d = Dynamic { rela: (0, 0), jmprel: (0, 0), relr: (0, 0), has_rel: false };
+    let mut d = Dynamic { rela: (0, 0), jmprel: (0, 0), relr: (0, 0), has_rel: false, symtab: 0 };
     let mut i = 0usize;
     while i < n {
         // SAFETY: the caller's table holds `n` entries of two words.
@@ -223,6 +231,7 @@ pub fn read_dynamic_at(table: usize, n: usize) -> Dynamic {
             DT_RELR => d.relr.0 = val,
             DT_RELRSZ => d.relr.1 = val,
             DT_REL => d.has_rel = true,
+            DT_SYMTAB => d.symtab = val,
             _ => {}
         }
     }
@@ -336,6 +345,7 @@ unsafe fn relocate(ehdr: *const Ehdr) {
     let mut unknown = 0u32; // the first unknown type, if any (0 is R_NONE: never unknown)
     let mut irelative = 0usize;
     let mut kept = [(0usize, 0usize); 2];
+    let mut absolute = [(0usize, 0usize); 2];
     let mut i = 0usize;
     while i < 2 {
         let (addr, bytes) = tables[i];
@@ -350,20 +360,35 @@ unsafe fn relocate(ehdr: *const Ehdr) {
                 kept[i] = (addr, n);
                 irelative = irelative.wrapping_add(left);
             }
-            Err(kind) => {
-                if unknown == 0 {
-                    unknown = kind;
-                }
-                // The pass stopped at that entry, but the fatal message
-                // below may itself be reached through a stored pointer
-                // (LLVM makes a table of them for the names in
-                // `arch::unsupported_relocation` on riscv64): apply every
-                // other RELATIVE entry first, one at a time (RELA stores
-                // are idempotent), skipping the bad ones.
+            Err(_) => {
+                // The pass stopped at an entry it does not apply. Go on one
+                // entry at a time (RELA stores are idempotent): RELATIVE
+                // entries applied, IRELATIVE ones counted for phase 4, 64-bit
+                // absolute ones against a symbol (GNU ld leaves them for the
+                // address of a weak definition on riscv64) kept for after the
+                // fence below, where the symbol table may be read; any other
+                // type is fatal there (the message itself may be reached
+                // through a stored pointer, so every RELATIVE entry first).
+                let (mut left, mut abs) = (0usize, 0usize);
                 let mut j = 0usize;
                 while j < n {
-                    let _ = apply_rela_at(addr.wrapping_add(j.wrapping_mul(RELA_SIZE)), 1, bias, Pass::Relative, |_| 0, store);
+                    match apply_rela_at(addr.wrapping_add(j.wrapping_mul(RELA_SIZE)), 1, bias, Pass::Relative, |_| 0, store) {
+                        Ok((_, l)) => left = left.wrapping_add(l),
+                        Err(kind) if kind == arch::R_ABS64 => abs = abs.wrapping_add(1),
+                        Err(kind) => {
+                            if unknown == 0 {
+                                unknown = kind;
+                            }
+                        }
+                    }
                     j = j.wrapping_add(1);
+                }
+                if left != 0 {
+                    kept[i] = (addr, n);
+                    irelative = irelative.wrapping_add(left);
+                }
+                if abs != 0 {
+                    absolute[i] = (addr, n);
                 }
             }
         }
@@ -387,6 +412,48 @@ unsafe fn relocate(ehdr: *const Ehdr) {
     }
     if unknown != 0 {
         fatal::die_with(arch::unsupported_relocation(unknown), unknown as usize);
+    }
+    for (addr, n) in absolute {
+        if n != 0 {
+            // SAFETY: DT_RELA/DT_JMPREL describe loaded arrays, DT_SYMTAB
+            // a loaded symbol table that their entries index, and each
+            // r_offset a writable (not yet protected) word.
+            unsafe { apply_absolute(core::slice::from_raw_parts(addr as *const Rela, n), bias, d.symtab) };
+        }
+    }
+}
+
+/// The `R_*_ABS64` entries of `relocs`: the word at `bias + r_offset`
+/// becomes S + A, S being the symbol's runtime address (`bias +
+/// st_value`), its value for an absolute symbol, or 0 for an undefined
+/// (weak) one, as glibc's relocation of a static-PIE computes it.
+///
+/// # Safety
+/// `symtab` (a link-time address) must be the image's loaded DT_SYMTAB,
+/// which the entries' symbol indexes stay inside, and each slot writable.
+unsafe fn apply_absolute(relocs: &[Rela], bias: usize, symtab: usize) {
+    const SHN_UNDEF: u16 = 0;
+    const SHN_ABS: u16 = 0xfff1;
+    for r in relocs.iter().filter(|r| r.r_info as u32 == arch::R_ABS64) {
+        let index = (r.r_info >> 32) as usize;
+        let s = if index == 0 {
+            0
+        } else {
+            if symtab == 0 {
+                fatal::die("static-PIE: an absolute relocation names a symbol, but there is no DT_SYMTAB");
+            }
+            // SAFETY: per the caller: an Elf64_Sym of 24 bytes, st_shndx
+            // at 6, st_value at 8.
+            let sym = bias.wrapping_add(symtab).wrapping_add(index * 24);
+            let (shndx, value) = unsafe { (*((sym + 6) as *const u16), *((sym + 8) as *const u64) as usize) };
+            match shndx {
+                SHN_UNDEF => 0,
+                SHN_ABS => value,
+                _ => bias.wrapping_add(value),
+            }
+        };
+        // SAFETY: per the caller.
+        unsafe { *(bias.wrapping_add(r.r_offset) as *mut usize) = s.wrapping_add(r.r_addend as usize) };
     }
 }
 

@@ -72,7 +72,7 @@ for_each_config! {
         let total = ops.parse::<u64>().unwrap() * 8;
         assert_eq!(
             r.stdout,
-            format!("ops={total} remote_frees_over_half=true signals_seen=true children_ok=10 failures=0\n"),
+            format!("ops={total} remote_frees_over_a_tenth=true signals_seen=true children_ok=10 failures=0\n"),
             "{}",
             r.stderr
         );

@@ -199,13 +199,16 @@ pub unsafe fn call_ifunc_resolver(resolver: usize, hwcap: usize, hwcap2: usize) 
 pub const R_IRELATIVE: u32 = 1032;
 /// Relocation type of a RELATIVE relocation (R_AARCH64_RELATIVE).
 pub const R_RELATIVE: u32 = 1027;
+/// Relocation type of a 64-bit absolute relocation against a symbol (R_AARCH64_ABS64): what
+/// GNU ld leaves in a static-PIE for a word that holds the address of a weak definition
+/// (seen on riscv64).
+pub const R_ABS64: u32 = 257;
 
 /// The fatal message for a relocation type a broken static-PIE link might
 /// leave behind (symbolic and TLS ones: there is no symbol table to bind
 /// them), naming it; the type number follows it.
 pub fn unsupported_relocation(kind: u32) -> &'static str {
     match kind {
-        257 => "unsupported relocation R_AARCH64_ABS64 in static-PIE, type ",
         1024 => "unsupported relocation R_AARCH64_COPY in static-PIE, type ",
         1025 => "unsupported relocation R_AARCH64_GLOB_DAT in static-PIE, type ",
         1026 => "unsupported relocation R_AARCH64_JUMP_SLOT in static-PIE, type ",

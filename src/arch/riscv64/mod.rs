@@ -195,6 +195,10 @@ pub unsafe fn call_ifunc_resolver(resolver: usize, hwcap: usize, _hwcap2: usize)
 pub const R_IRELATIVE: u32 = 58;
 /// Relocation type of a RELATIVE relocation (R_RISCV_RELATIVE).
 pub const R_RELATIVE: u32 = 3;
+/// Relocation type of a 64-bit absolute relocation against a symbol (R_RISCV_64): what
+/// GNU ld leaves in a static-PIE for a word that holds the address of a weak definition
+/// (seen on riscv64).
+pub const R_ABS64: u32 = 2;
 
 /// The fatal message for a relocation type a broken static-PIE link might
 /// leave behind (symbolic and TLS ones: there is no symbol table to bind
@@ -203,7 +207,6 @@ pub const R_RELATIVE: u32 = 3;
 pub fn unsupported_relocation(kind: u32) -> &'static str {
     match kind {
         1 => "unsupported relocation R_RISCV_32 in static-PIE, type ",
-        2 => "unsupported relocation R_RISCV_64 in static-PIE, type ",
         4 => "unsupported relocation R_RISCV_COPY in static-PIE, type ",
         5 => "unsupported relocation R_RISCV_JUMP_SLOT in static-PIE, type ",
         7 => "unsupported relocation R_RISCV_TLS_DTPMOD64 in static-PIE, type ",

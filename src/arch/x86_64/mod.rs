@@ -172,13 +172,16 @@ pub unsafe fn call_ifunc_resolver(resolver: usize, _hwcap: usize, _hwcap2: usize
 pub const R_IRELATIVE: u32 = 37;
 /// Relocation type of a RELATIVE relocation (R_X86_64_RELATIVE).
 pub const R_RELATIVE: u32 = 8;
+/// Relocation type of a 64-bit absolute relocation against a symbol (R_X86_64_64): what
+/// GNU ld leaves in a static-PIE for a word that holds the address of a weak definition
+/// (seen on riscv64).
+pub const R_ABS64: u32 = 1;
 
 /// The fatal message for a relocation type a broken static-PIE link might
 /// leave behind (symbolic and TLS ones: there is no symbol table to bind
 /// them), naming it; the type number follows it.
 pub fn unsupported_relocation(kind: u32) -> &'static str {
     match kind {
-        1 => "unsupported relocation R_X86_64_64 in static-PIE, type ",
         2 => "unsupported relocation R_X86_64_PC32 in static-PIE, type ",
         5 => "unsupported relocation R_X86_64_COPY in static-PIE, type ",
         6 => "unsupported relocation R_X86_64_GLOB_DAT in static-PIE, type ",
