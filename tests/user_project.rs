@@ -317,7 +317,7 @@ fn git_dependency_on_the_freestanding_targets() {
     ok("cargo install crt0-build", sh(c.env("CARGO_TARGET_DIR", p.target.join("tools-build"))));
     let mut c = Command::new(tools.join("bin/crt0-build"));
     let written = ok("crt0-build targets specs", sh(c.args(["targets", "specs"]).current_dir(&p.dir)));
-    assert_eq!(written.lines().count(), 4, "{written}");
+    assert_eq!(written.lines().count(), crt0_build_spec_count(), "{written}");
 
     let z = ["-Zjson-target-spec", "-Zbuild-std=core,alloc,compiler_builtins", "-Zbuild-std-features=compiler-builtins-mem"];
     for (spec, cfg) in [("x86_64-none", Config::X86_64None), ("aarch64-none", Config::Aarch64None)] {
@@ -348,4 +348,13 @@ fn git_dependency_on_the_freestanding_targets() {
             assert!(out.contains(expect), "cargo {cmd} on {spec}:\n{out}");
         }
     }
+}
+
+/// How many target specs `crt0-build targets` writes: crt0's `*-none.json` files (the
+/// ones at the top of the repository are links to them).
+fn crt0_build_spec_count() -> usize {
+    std::fs::read_dir(root().join("crt0-build/targets"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "json"))
+        .count()
 }
