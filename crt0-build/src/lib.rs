@@ -233,7 +233,9 @@ impl Link {
                 // default script has everything crt0 reads.
                 let link: &[&str] = match pie {
                     false => &["-static"],
-                    true if env.driver_knows_static_pie => &["-static-pie", "-Wl,-e,_start_pie"],
+                    true if env.driver_knows_static_pie.unwrap_or_else(|| driver_knows_static_pie(env.linker.as_deref())) => {
+                        &["-static-pie", "-Wl,-e,_start_pie"]
+                    }
                     // GCC 12 for riscv64 turns -static-pie into a PIE that
                     // asks for a dynamic linker: pass what the others pass
                     // for it, except `-z text`, which binutils 2.40 fails
@@ -287,8 +289,9 @@ pub struct BuildEnv {
     pub static_pie_env: Option<String>,
     /// Whether the C compiler driver that links (`RUSTC_LINKER`, else `cc`)
     /// links `-static-pie` as a static PIE: its link spec passes
-    /// `--no-dynamic-linker` for it (GCC 12 for riscv64 does not).
-    pub driver_knows_static_pie: bool,
+    /// `--no-dynamic-linker` for it (GCC 12 for riscv64 does not). `None`:
+    /// ask the driver, only when a static-PIE link needs the answer.
+    pub driver_knows_static_pie: Option<bool>,
     /// `OUT_DIR`.
     pub out_dir: PathBuf,
     /// `PATH`, to find the configured linker.
@@ -368,7 +371,7 @@ impl BuildEnv {
             target_env: std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default(),
             linker: std::env::var("RUSTC_LINKER").ok().filter(|l| !l.is_empty()),
             static_pie_env: std::env::var("CRT0_STATIC_PIE").ok(),
-            driver_knows_static_pie: driver_knows_static_pie(std::env::var("RUSTC_LINKER").ok().as_deref()),
+            driver_knows_static_pie: None,
             out_dir: need("OUT_DIR")?.into(),
             path: std::env::var_os("PATH"),
             targets: Targets::discover(&dir).map_err(|e| Error::Io(dir.join("Cargo.toml"), e.to_string()))?,
@@ -512,7 +515,7 @@ mod tests {
             target_env: if os == "linux" { "gnu".into() } else { String::new() },
             linker: linker.map(Into::into),
             static_pie_env: None,
-            driver_knows_static_pie: true,
+            driver_knows_static_pie: Some(true),
             out_dir: "/out".into(),
             path: Some("/usr/bin:/bin".into()),
             targets: Targets { bins: true, examples: true, benches: true, tests: true },
@@ -545,13 +548,13 @@ mod tests {
         e.path = Some(std::env::var_os("PATH").unwrap_or_default());
         let linker_installed = std::env::split_paths(e.path.as_ref().unwrap()).any(|d| d.join("riscv64-linux-gnu-gcc").is_file());
         assert!(linker_installed, "riscv64-linux-gnu-gcc is missing (Debian: apt-get install gcc-riscv64-linux-gnu)");
-        e.driver_knows_static_pie = false;
+        e.driver_knows_static_pie = Some(false);
         let plan = Link::new().static_pie(true).plan(&e).unwrap();
         assert_eq!(
             args_for(&plan, "bins"),
             ["-nostartfiles", "-nostdlib", "-static", "-Wl,-pie,--no-dynamic-linker", "-Wl,-e,_start_pie"]
         );
-        e.driver_knows_static_pie = true;
+        e.driver_knows_static_pie = Some(true);
         let plan = Link::new().static_pie(true).plan(&e).unwrap();
         assert_eq!(args_for(&plan, "bins"), ["-nostartfiles", "-nostdlib", "-static-pie", "-Wl,-e,_start_pie"]);
         // What the real driver says about itself.
