@@ -7,70 +7,27 @@ use common::*;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-/// gdb's commands: stop in main, show the whole stack (gdb normally stops
-/// at main; the frames below it are crt0's).
-const GDB_SCRIPT: [&str; 4] = ["set debuginfod enabled off", "set backtrace past-main on", "set pagination off", "set confirm off"];
-
-fn gdb_args(c: &mut Command) {
-    c.args(["-batch", "-nx"]);
-    for cmd in GDB_SCRIPT {
-        c.args(["-ex", cmd]);
-    }
-}
+use std::sync::atomic::{AtomicU16, Ordering::Relaxed};
 
 /// The backtrace at a breakpoint on `main`.
 fn backtrace(cfg: Config, program: &Path) -> Vec<String> {
     backtrace_at(cfg, program, "main")
 }
 
-/// The backtrace at a breakpoint on `function`: natively with gdb, for
-/// aarch64 and riscv64 with gdb-multiarch attached to qemu-user's gdb stub.
+/// The backtrace at a breakpoint on `function` (gdb normally stops at
+/// main; the frames below it are crt0's, so `backtrace past-main`).
 fn backtrace_at(cfg: Config, program: &Path, function: &str) -> Vec<String> {
     let brk = format!("break {function}");
-    let text = if cfg.native() {
-        let mut c = Command::new("gdb");
-        gdb_args(&mut c);
-        c.args(["-ex", &brk, "-ex", "run", "-ex", "bt"]).arg(program).env_clear();
-        let out = c.output().expect("gdb runs");
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-    } else {
-        // A port per configuration and process: tests run in parallel.
-        let port = 20_000 + (std::process::id() % 20_000) as u16 + cfg as u16;
-        let mut qemu = Command::new(cfg.arch().qemu())
-            .args(["-g", &port.to_string()])
-            .arg(program)
-            .env_clear()
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("qemu runs");
-        let mut text = String::new();
-        for _ in 0..50 {
-            let mut c = Command::new("gdb-multiarch");
-            gdb_args(&mut c);
-            c.arg("-ex").arg(format!("file {}", program.display()));
-            c.args(["-ex", &format!("target remote localhost:{port}"), "-ex", &brk, "-ex", "continue", "-ex", "bt", "-ex", "kill"]);
-            let out = c.env_clear().output().expect("gdb-multiarch runs");
-            text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-            if !text.contains("Connection refused") {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        qemu.kill().ok();
-        qemu.wait().ok();
-        text
-    };
+    let text = gdb_session(cfg, program, &["set backtrace past-main on"], &[&brk, "run", "bt"]);
     assert!(!text.contains("Backtrace stopped"), "{text}");
     assert!(!text.contains("corrupt stack"), "{text}");
     text.lines().filter(|l| l.starts_with('#')).map(str::to_string).collect()
 }
 
 /// gdb's output for `commands`, with `program` stopped first where the
-/// commands say: natively, or for aarch64 with gdb-multiarch attached to
-/// qemu-user's gdb stub (the first command then continues instead of
-/// running). No setting but `extra`: `backtrace past-main` is the script's.
+/// commands say: natively, or for aarch64 and riscv64 with gdb-multiarch
+/// attached to qemu-user's gdb stub (`run` then continues instead). No
+/// setting but `extra`: `backtrace past-main` is the script's.
 fn gdb_session(cfg: Config, program: &Path, extra: &[&str], commands: &[&str]) -> String {
     let base = |c: &mut Command| {
         c.args(["-batch", "-nx", "-ex", "set debuginfod enabled off", "-ex", "set pagination off", "-ex", "set confirm off"]);
@@ -88,7 +45,10 @@ fn gdb_session(cfg: Config, program: &Path, extra: &[&str], commands: &[&str]) -
         let out = c.env_clear().output().expect("gdb runs (Debian: gdb)");
         return String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     }
-    let port = 21_000 + (std::process::id() % 20_000) as u16 + cfg as u16;
+    // A port per session and process: tests run in parallel, several per
+    // configuration.
+    static SESSIONS: AtomicU16 = AtomicU16::new(0);
+    let port = 20_000 + (std::process::id() % 20_000) as u16 + SESSIONS.fetch_add(1, Relaxed);
     let mut qemu = Command::new(cfg.arch().qemu())
         .args(["-g", &port.to_string()])
         .arg(program)
